@@ -1,0 +1,75 @@
+"""The Brain interfaces. Every brain acts the same way; they differ in how they learn.
+
+Brains know a scene only through its spec (sizes and names), never through game/: the
+same brain trains on our scenes, on gymnasium environments, or on arrays in a test.
+
+- Evolvers (genetic algorithm, NEAT, random search, hill climbing) learn between
+  episodes: `ask()` returns a population policy, row i of the observations being agent i;
+  `tell(fitness)` scores that population once every agent's episode has ended.
+- Learners (DQN, Q-learning) learn every tick from transitions; Planners look ahead in a
+  model. They get their own base classes when the first of them arrives.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, Protocol
+
+import numpy as np
+
+
+class Policy(Protocol):
+    """Anything that maps observations[N, obs_dim] to integer actions[N]."""
+
+    def act(self, observations: np.ndarray) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class BrainShape:
+    """The sizes a brain is built for, taken from a scene's spec."""
+
+    obs_dim: int
+    n_actions: int
+    scene: str = ""
+
+
+class Brain(ABC):
+    """A brain with a name, settings, and a directory it saves to and loads from."""
+
+    name: ClassVar[str]
+    kind: ClassVar[str]  # "evolver", "learner" or "planner"
+
+    @abstractmethod
+    def champion(self) -> Policy:
+        """The best policy found so far, acting greedily for any number of agents."""
+
+    @abstractmethod
+    def save(self, directory: Path) -> None:
+        """Write settings (JSON) and weights (.npz) into an existing, empty directory."""
+
+    def describe(self) -> str:
+        """A short label for the window, e.g. "GA (hidden 8)"."""
+        return self.name
+
+
+class Evolver(Brain):
+    kind = "evolver"
+
+    @abstractmethod
+    def ask(self) -> Policy:
+        """The population to evaluate next; it acts for as many agents as its size."""
+
+    @abstractmethod
+    def tell(self, fitness: np.ndarray) -> None:
+        """Fitness of every member of the last population asked for, then breed the next."""
+
+    @property
+    @abstractmethod
+    def population_size(self) -> int: ...
+
+    @property
+    @abstractmethod
+    def generation(self) -> int:
+        """Generations told so far."""

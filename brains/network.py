@@ -1,0 +1,71 @@
+"""Fixed-topology networks stored as flat weight vectors, run for a whole population at once.
+
+A genome is one row of floats; `MLPShape` says how it unpacks into layers. The forward
+pass of P genomes on P observations is one batched matrix product per layer, so a
+population of a thousand birds costs a few NumPy calls per tick, not a thousand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class MLPShape:
+    """obs -> tanh hidden layers -> one output per action; the action is the argmax."""
+
+    sizes: tuple[int, ...]  # (obs_dim, hidden..., n_actions)
+
+    @property
+    def n_weights(self) -> int:
+        return sum((a + 1) * b for a, b in zip(self.sizes[:-1], self.sizes[1:], strict=False))
+
+    def layers(self, genomes: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Views (W[P, in, out], b[P, out]) into genomes[P, n_weights]; no copies."""
+        layers, start = [], 0
+        for a, b in zip(self.sizes[:-1], self.sizes[1:], strict=False):
+            weights = genomes[:, start : start + a * b].reshape(-1, a, b)
+            start += a * b
+            layers.append((weights, genomes[:, start : start + b]))
+            start += b
+        return layers
+
+    def init(self, rng: np.random.Generator, count: int) -> np.ndarray:
+        """Random genomes with weights scaled by 1/sqrt(fan-in), so tanh does not saturate."""
+        genomes = np.empty((count, self.n_weights))
+        start = 0
+        for a, b in zip(self.sizes[:-1], self.sizes[1:], strict=False):
+            genomes[:, start : start + a * b] = rng.normal(0.0, 1.0 / np.sqrt(a), (count, a * b))
+            start += a * b
+            genomes[:, start : start + b] = rng.normal(0.0, 0.5, (count, b))
+            start += b
+        return genomes
+
+
+def forward(shape: MLPShape, genomes: np.ndarray, observations: np.ndarray) -> np.ndarray:
+    """Outputs[P, n_actions] of genome p on observation p (genomes[P] or one shared genome[1])."""
+    x = observations.astype(np.float64, copy=False)
+    layers = shape.layers(genomes)
+    for i, (weights, bias) in enumerate(layers):
+        if weights.shape[0] == 1:
+            x = x @ weights[0] + bias[0]
+        else:
+            x = np.matmul(x[:, None, :], weights)[:, 0, :] + bias
+        if i < len(layers) - 1:
+            x = np.tanh(x)
+    return x
+
+
+class NetworkPolicy:
+    """Genome p acts for agent p; with a single genome, it acts for every agent."""
+
+    def __init__(self, shape: MLPShape, genomes: np.ndarray) -> None:
+        if genomes.ndim != 2 or genomes.shape[1] != shape.n_weights:
+            raise ValueError(f"genomes must be [P, {shape.n_weights}], got {genomes.shape}")
+        self.shape = shape
+        self.genomes = genomes
+
+    def act(self, observations: np.ndarray) -> np.ndarray:
+        return forward(self.shape, self.genomes, observations).argmax(axis=1)

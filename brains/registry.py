@@ -1,0 +1,30 @@
+"""Brains by name, as the command line and brain files spell them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from brains.base import Brain, BrainShape
+from brains.ga import GeneticAlgorithm
+from brains.settings import SettingsError, build_settings, split_brain_arg
+
+BRAINS: dict[str, Any] = {
+    GeneticAlgorithm.name: GeneticAlgorithm,
+}
+
+
+def brain_class(name: str) -> Any:
+    if name not in BRAINS:
+        raise KeyError(f"unknown brain {name!r}; brains: {', '.join(sorted(BRAINS))}")
+    return BRAINS[name]
+
+
+def make_brain(text: str, shape: BrainShape, population: int, seed: int) -> Brain:
+    """Build a brain from `name[:key=value,...]`; raises SettingsError with one line."""
+    name, values = split_brain_arg(text)
+    try:
+        cls = brain_class(name)
+    except KeyError as error:
+        raise SettingsError(error.args[0]) from None
+    settings = build_settings(cls.Settings, values, name)
+    return cls(shape, population=population, seed=seed, settings=settings)

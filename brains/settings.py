@@ -1,0 +1,78 @@
+"""Brain settings from text: `ga:hidden=8,mutation=0.1` -> ("ga", GASettings(hidden=8, ...)).
+
+Each brain keeps its hyperparameters in one dataclass; this module turns user text into
+it with the field's own type, and says exactly which key or value is wrong when it can't.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class SettingsError(ValueError):
+    """A brain setting that does not exist or does not parse; the message is one line."""
+
+
+def split_brain_arg(text: str) -> tuple[str, dict[str, str]]:
+    """"ga:hidden=8,mutation=0.1" -> ("ga", {"hidden": "8", "mutation": "0.1"})."""
+    name, _, rest = text.partition(":")
+    name = name.strip()
+    if not name:
+        raise SettingsError(f"brain name missing in {text!r}")
+    pairs: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in rest.split(","))):
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip() or not value.strip():
+            raise SettingsError(f"brain setting {item!r} is not key=value")
+        pairs[key.strip()] = value.strip()
+    return name, pairs
+
+
+def _convert(kind: Any, key: str, value: Any) -> Any:
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off"):
+            return False
+        raise SettingsError(f"setting {key}={value!r} must be true or false")
+    if kind in (int, float):
+        if isinstance(value, bool):
+            raise SettingsError(f"setting {key}={value!r} must be a number")
+        try:
+            number = kind(value) if kind is float else int(str(value), 10)
+        except ValueError:
+            what = "a whole number" if kind is int else "a number"
+            raise SettingsError(f"setting {key}={value!r} must be {what}") from None
+        if kind is float and number != number:  # NaN would poison every comparison
+            raise SettingsError(f"setting {key}={value!r} must be a number")
+        return number
+    if kind is str:
+        return str(value)
+    raise SettingsError(f"setting {key} has an unsupported type {kind}")
+
+
+def build_settings(cls: type[T], values: dict[str, Any], brain: str) -> T:
+    """Fill dataclass `cls` from `values` (text or JSON values); unknown keys are errors."""
+    hints = typing.get_type_hints(cls)
+    fields = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(values) - fields)
+    if unknown:
+        raise SettingsError(
+            f"brain {brain} has no setting {unknown[0]!r}; its settings are: "
+            + ", ".join(sorted(fields))
+        )
+    converted = {key: _convert(hints[key], key, value) for key, value in values.items()}
+    settings = cls(**converted)
+    check = getattr(settings, "check", None)
+    if check is not None:
+        problem = check()
+        if problem:
+            raise SettingsError(f"brain {brain}: {problem}")
+    return settings

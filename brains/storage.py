@@ -1,0 +1,120 @@
+"""Brain directories: brain.json (settings, shape, counters) beside weights.npz.
+
+Nothing here unpickles: JSON is parsed, arrays are read with allow_pickle=False, and every
+value is checked before use, so a brain directory from a stranger can fail to load but
+cannot run code. Saving writes into a hidden temporary directory and renames it into
+place, so a crash never leaves half a brain behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from brains.base import Brain
+from brains.registry import brain_class
+from brains.settings import SettingsError, build_settings
+
+META_FILE = "brain.json"
+WEIGHTS_FILE = "weights.npz"
+FORMAT = "learning-arcade-brain"
+FORMAT_VERSION = 1
+
+
+class BrainFileError(ValueError):
+    """A brain directory that cannot be loaded; the message is one line naming the file."""
+
+
+def save_brain(brain: Brain, directory: Path) -> Path:
+    """Write `brain` to a new directory (atomically); refuses to overwrite one."""
+    directory = Path(directory)
+    if directory.exists():
+        raise FileExistsError(f"{directory} already exists")
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    temporary = directory.parent / f".{directory.name}.partial-{os.getpid()}"
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir()
+    try:
+        brain.save(temporary)
+        meta_path = temporary / META_FILE
+        meta = json.loads(meta_path.read_text())
+        meta = {"format": FORMAT, "version": FORMAT_VERSION, **meta}
+        meta_path.write_text(json.dumps(meta, indent=2) + "\n")
+        os.rename(temporary, directory)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return directory
+
+
+def unique_directory(root: Path, stem: str) -> Path:
+    """root/stem, or root/stem-2, -3 ... if that is taken."""
+    candidate, n = root / stem, 1
+    while candidate.exists():
+        n += 1
+        candidate = root / f"{stem}-{n}"
+    return candidate
+
+
+def _read_meta(directory: Path) -> dict[str, Any]:
+    path = directory / META_FILE
+    if not directory.is_dir():
+        raise BrainFileError(f"{directory}: not a brain directory (no such directory)")
+    if not path.is_file():
+        raise BrainFileError(f"{directory}: not a brain directory (no {META_FILE})")
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise BrainFileError(f"{path}: not valid JSON ({error})") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise BrainFileError(f"{path}: not a Learning Arcade brain (format is not {FORMAT!r})")
+    if meta.get("version") != FORMAT_VERSION:
+        raise BrainFileError(f"{path}: brain format version {meta.get('version')!r} unsupported")
+    for key in ("obs_dim", "n_actions"):
+        value = meta.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100_000:
+            raise BrainFileError(f"{path}: {key} must be a positive whole number, got {value!r}")
+    if not isinstance(meta.get("settings", {}), dict):
+        raise BrainFileError(f"{path}: settings must be a JSON object")
+    return meta
+
+
+def _read_weights(path: Path) -> dict[str, np.ndarray]:
+    if not path.is_file():
+        raise BrainFileError(f"{path}: missing")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {key: archive[key] for key in archive.files}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError, KeyError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise BrainFileError(f"{path}: not a readable weights file ({reason})") from None
+    for key, array in arrays.items():
+        if array.dtype.kind not in "fiu":
+            raise BrainFileError(f"{path}: array {key!r} is not numeric ({array.dtype})")
+        if not np.all(np.isfinite(array)):
+            raise BrainFileError(f"{path}: array {key!r} holds NaN or infinite values")
+    return arrays
+
+
+def load_brain(directory: Path | str) -> Brain:
+    """Load a saved brain, or raise BrainFileError with a one-line reason."""
+    directory = Path(directory)
+    meta = _read_meta(directory)
+    name = meta.get("brain")
+    try:
+        cls = brain_class(str(name))
+        settings = build_settings(cls.Settings, meta.get("settings", {}), str(name))
+    except (KeyError, SettingsError) as error:
+        message = error.args[0] if error.args else str(error)
+        raise BrainFileError(f"{directory / META_FILE}: {message}") from None
+    arrays = _read_weights(directory / WEIGHTS_FILE)
+    try:
+        return cls.from_saved(meta, arrays, settings)
+    except ValueError as error:
+        raise BrainFileError(f"{directory}: {error}") from None

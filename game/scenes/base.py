@@ -1,0 +1,98 @@
+"""The Scene interface: N agents in NumPy arrays, advanced together in one call.
+
+Scenes are pure simulations. They never import pygame, so they run headless at full
+speed and can be copied (snapshot/restore) by planners that look ahead.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class SceneSpec:
+    """What a brain needs to know about a scene to act in it."""
+
+    name: str
+    obs_names: tuple[str, ...]
+    obs_low: tuple[float, ...]
+    obs_high: tuple[float, ...]
+    action_meanings: tuple[str, ...]
+    reward_range: tuple[float, float]
+    score_name: str  # what one point of score means, e.g. "pipes"
+
+    @property
+    def obs_dim(self) -> int:
+        return len(self.obs_names)
+
+    @property
+    def n_actions(self) -> int:
+        return len(self.action_meanings)
+
+
+@dataclass(frozen=True)
+class SolveRule:
+    """"Solved": the greedy policy scores at least `threshold` on `episodes` fresh episodes.
+
+    With `every_episode` each episode must reach the threshold; otherwise their mean must.
+    """
+
+    episodes: int
+    threshold: float
+    every_episode: bool
+
+    def judge(self, scores: np.ndarray) -> bool:
+        if self.every_episode:
+            return bool(np.all(scores >= self.threshold))
+        return bool(np.mean(scores) >= self.threshold)
+
+    def describe(self) -> str:
+        how = "on each of" if self.every_episode else "on average over"
+        return f"score >= {self.threshold:g} {how} {self.episodes} fresh episodes"
+
+
+class Scene(ABC):
+    """N agents stepped together. Agents that are done stay done until `reset`."""
+
+    spec: SceneSpec
+    solve_rule: SolveRule
+
+    def __init__(self, n: int) -> None:
+        if n < 1:
+            raise ValueError(f"a scene needs at least one agent, got {n}")
+        self.n = n
+        self.alive = np.zeros(n, dtype=bool)
+        self.returns = np.zeros(n, dtype=np.float64)  # sum of rewards this episode
+        self.scores = np.zeros(n, dtype=np.int64)  # the game's own score this episode
+        self.steps = np.zeros(n, dtype=np.int64)  # steps survived this episode
+
+    @abstractmethod
+    def reset(self, seed: int | None = None) -> None:
+        """Start a new episode for every agent."""
+
+    @abstractmethod
+    def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Advance every living agent one tick: (rewards, terminated, truncated), each [N].
+
+        terminated/truncated are True only on the tick an agent's episode ends.
+        """
+
+    @abstractmethod
+    def observe(self) -> np.ndarray:
+        """float32[N, obs_dim]; rows of agents that are done hold their last observation."""
+
+    @abstractmethod
+    def snapshot(self) -> Any:
+        """A copy of the whole state, independent of later steps."""
+
+    @abstractmethod
+    def restore(self, snapshot: Any) -> None:
+        """Go back to a state returned by `snapshot`."""
+
+    @property
+    def all_done(self) -> bool:
+        return not self.alive.any()

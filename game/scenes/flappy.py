@@ -1,0 +1,254 @@
+"""Flappy Bird for a population: N birds flying one shared pipe course.
+
+Units are world pixels and simulation ticks (60 ticks = one second of game time). The
+physics follows the original game as rebuilt by FlapPyBird (sourabhv, MIT), which runs
+at 30 frames per second: gravity 1 px/frame^2, flap velocity -9 px/frame, terminal
+velocity 10 px/frame, pipes scrolling at 4 px/frame with a 100 px gap whose top lies in
+the 20%..80% band of the playfield. At 60 ticks/s velocities halve and accelerations
+quarter, so the arcs (a flap rises 40.5 px) are the same. Unlike the original, touching
+the ceiling kills: a bird that can leave the screen can skip the game.
+
+Every bird stays at the same x; the world scrolls. So the pipes are shared and a whole
+population is a handful of array operations per tick. Pipes stand at the same x on every
+course (only the gaps' heights differ), so a scene can also fly several courses at once,
+each to its own group of birds: that is how a champion is checked on fresh courses in one
+batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from game.scenes.base import Scene, SceneSpec, SolveRule
+
+# The world, in pixels.
+WIDTH = 432  # wider than the original 288, so a viewer sees the next three pipes
+HEIGHT = 512
+GROUND_Y = 400  # top of the ground
+BIRD_X = 80.0  # every bird's centre x
+BIRD_HALF_W = 15.0  # hitbox; the 34x24 sprite's corners are transparent
+BIRD_HALF_H = 11.0
+BIRD_START_Y = 200.0
+
+# Motion, per tick at 60 ticks/s.
+GRAVITY = 0.25
+FLAP_VELOCITY = -4.5
+MAX_FALL_SPEED = 5.0
+PIPE_SPEED = 2.0
+
+# The course.
+PIPE_WIDTH = 52.0
+PIPE_SPACING = 144.0  # between consecutive pipe centres
+GAP_SIZE = 100.0
+GAP_TOP_MIN = 0.2 * GROUND_Y
+GAP_TOP_MAX = 0.8 * GROUND_Y - GAP_SIZE
+FIRST_PIPE_X = WIDTH + PIPE_WIDTH / 2  # the first pipe enters from the right edge
+
+# Rewards: living pays a little each tick (distance flown), a pipe pays a point, dying costs.
+ALIVE_REWARD = 0.1
+PIPE_REWARD = 1.0
+DEATH_REWARD = -1.0
+
+NOOP, FLAP = 0, 1
+_GAPS_PER_CHUNK = 256
+
+
+def _height(value: np.ndarray | float) -> np.ndarray | float:
+    """A height in the playfield as -1 (ceiling) .. 1 (ground)."""
+    return value / GROUND_Y * 2.0 - 1.0
+
+
+def _offset(value: np.ndarray | float) -> np.ndarray | float:
+    """A vertical distance in the same units as _height (half the playfield is 1)."""
+    return value / GROUND_Y * 2.0
+
+
+SPEC = SceneSpec(
+    name="flappy",
+    obs_names=(
+        "height",
+        "vertical speed",
+        "distance to next pipe",
+        # Gaps are seen from the bird (gap edge minus bird height): a network that
+        # learns "stay between these" then works at every height, so it generalises
+        # to unseen courses in half the generations that absolute heights take.
+        "next gap top",
+        "next gap bottom",
+        "following gap top",
+        "following gap bottom",
+    ),
+    obs_low=(-1.0, FLAP_VELOCITY / MAX_FALL_SPEED, 0.0, -2.0, -2.0, -2.0, -2.0),
+    obs_high=(1.0, 1.0, (FIRST_PIPE_X - BIRD_X) / PIPE_SPACING, 2.0, 2.0, 2.0, 2.0),
+    action_meanings=("glide", "flap"),
+    reward_range=(DEATH_REWARD, ALIVE_REWARD + PIPE_REWARD),
+    score_name="pipes",
+)
+
+
+@dataclass(frozen=True)
+class FlappySnapshot:
+    seed: int
+    tick: int
+    passed: int
+    y: np.ndarray
+    vy: np.ndarray
+    alive: np.ndarray
+    returns: np.ndarray
+    scores: np.ndarray
+    steps: np.ndarray
+
+
+class FlappyScene(Scene):
+    """N birds on `courses` pipe courses (one by default), split into equal groups in
+    order; each course is a pure function of the seed and its index."""
+
+    spec = SPEC
+    # A champion must fly 100 pipes on each of 5 courses it never trained on.
+    solve_rule = SolveRule(episodes=5, threshold=100, every_episode=True)
+
+    def __init__(self, n: int, max_score: int | None = None, courses: int = 1) -> None:
+        super().__init__(n)
+        if not 1 <= courses <= n:
+            raise ValueError(f"courses must be between 1 and the number of birds, got {courses}")
+        self.max_score = max_score  # episodes are truncated at this many pipes
+        self.courses = courses
+        self.course_of = np.arange(n) * courses // n  # which course each bird flies
+        self.y = np.full(n, BIRD_START_Y)
+        self.vy = np.zeros(n)
+        self.seed = 0
+        self.tick = 0
+        self.passed = 0  # pipes whose centre the birds have passed
+        self._gaps = np.empty((courses, 0))
+        self._obs = np.zeros((n, SPEC.obs_dim), dtype=np.float32)
+
+    # -- the course ---------------------------------------------------------------
+
+    def gap_tops(self, index: int) -> np.ndarray:
+        """Top of pipe `index`'s gap on each course; drawn in chunks from the seed."""
+        while index >= self._gaps.shape[1]:
+            chunk = self._gaps.shape[1] // _GAPS_PER_CHUNK
+            more = [
+                np.random.default_rng([self.seed, course, chunk]).uniform(
+                    GAP_TOP_MIN, GAP_TOP_MAX, _GAPS_PER_CHUNK
+                )
+                for course in range(self.courses)
+            ]
+            self._gaps = np.concatenate([self._gaps, np.stack(more)], axis=1)
+        return self._gaps[:, index]
+
+    def gap_top(self, index: int, course: int = 0) -> float:
+        return float(self.gap_tops(index)[course])
+
+    def _bird_gaps(self, index: int) -> np.ndarray | float:
+        """Pipe `index`'s gap top as each bird sees it (a scalar when all share a course)."""
+        tops = self.gap_tops(index)
+        return float(tops[0]) if self.courses == 1 else tops[self.course_of]
+
+    def pipe_x(self, index: int) -> float:
+        """Centre x of pipe `index` at the current tick."""
+        return FIRST_PIPE_X + index * PIPE_SPACING - self.tick * PIPE_SPEED
+
+    def visible_pipes(self) -> list[tuple[float, float]]:
+        """(centre x, gap top) of every pipe at least partly on screen."""
+        first = max(0, int((self.tick * PIPE_SPEED - FIRST_PIPE_X - PIPE_WIDTH) // PIPE_SPACING))
+        pipes = []
+        index = first
+        while self.pipe_x(index) - PIPE_WIDTH / 2 < WIDTH:
+            if self.pipe_x(index) + PIPE_WIDTH / 2 > 0:
+                pipes.append((self.pipe_x(index), self.gap_top(index)))
+            index += 1
+        return pipes
+
+    def _next_pipe(self) -> int:
+        """Index of the first pipe the birds have not yet cleared."""
+        cleared = self.tick * PIPE_SPEED + BIRD_X - BIRD_HALF_W - PIPE_WIDTH / 2 - FIRST_PIPE_X
+        return max(0, int(cleared // PIPE_SPACING) + 1)
+
+    # -- the Scene interface ------------------------------------------------------
+
+    def reset(self, seed: int | None = None) -> None:
+        self.seed = int(np.random.SeedSequence().entropy % 2**63) if seed is None else seed
+        self._gaps = np.empty((self.courses, 0))
+        self.tick = 0
+        self.passed = 0
+        self.y.fill(BIRD_START_Y)
+        self.vy.fill(0.0)
+        self.alive.fill(True)
+        self.returns.fill(0.0)
+        self.scores.fill(0)
+        self.steps.fill(0)
+
+    def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        live = self.alive.copy()
+        flap = live & (np.asarray(actions) == FLAP)
+        vy = np.where(flap, FLAP_VELOCITY, np.minimum(self.vy + GRAVITY, MAX_FALL_SPEED))
+        self.vy = np.where(live, vy, self.vy)
+        self.y = np.where(live, self.y + self.vy, self.y)
+        self.tick += 1
+
+        # A pipe counts once its centre is behind the birds' centre.
+        scored = 0
+        while self.pipe_x(self.passed) < BIRD_X:
+            self.passed += 1
+            scored += 1
+
+        top, bottom = self.y - BIRD_HALF_H, self.y + BIRD_HALF_H
+        dead = (top < 0.0) | (bottom > GROUND_Y)
+        # Pipes are further apart than a pipe plus a bird is wide, so only the next
+        # uncleared pipe can overlap the birds' column.
+        index = self._next_pipe()
+        if abs(self.pipe_x(index) - BIRD_X) < PIPE_WIDTH / 2 + BIRD_HALF_W:
+            gap = self._bird_gaps(index)
+            dead |= (top < gap) | (bottom > gap + GAP_SIZE)
+        terminated = live & dead
+
+        rewards = np.where(live, ALIVE_REWARD + PIPE_REWARD * scored, 0.0)
+        rewards[terminated] = DEATH_REWARD
+        self.scores += np.where(live & ~terminated, scored, 0)
+        self.steps += live
+        self.returns += rewards
+        truncated = live & ~terminated
+        if self.max_score is None:
+            truncated &= False
+        else:
+            truncated &= self.scores >= self.max_score
+        self.alive &= ~(terminated | truncated)
+        return rewards, terminated, truncated
+
+    def observe(self) -> np.ndarray:
+        index = self._next_pipe()
+        obs = self._obs
+        obs[:, 0] = _height(self.y)
+        obs[:, 1] = self.vy / MAX_FALL_SPEED
+        obs[:, 2] = (self.pipe_x(index) - BIRD_X) / PIPE_SPACING
+        for column, pipe in ((3, index), (5, index + 1)):
+            gap = self._bird_gaps(pipe)
+            obs[:, column] = _offset(gap - self.y)
+            obs[:, column + 1] = _offset(gap + GAP_SIZE - self.y)
+        return obs.copy()
+
+    def snapshot(self) -> FlappySnapshot:
+        return FlappySnapshot(
+            seed=self.seed,
+            tick=self.tick,
+            passed=self.passed,
+            y=self.y.copy(),
+            vy=self.vy.copy(),
+            alive=self.alive.copy(),
+            returns=self.returns.copy(),
+            scores=self.scores.copy(),
+            steps=self.steps.copy(),
+        )
+
+    def restore(self, snapshot: FlappySnapshot) -> None:
+        if snapshot.seed != self.seed:
+            self.seed = snapshot.seed
+            self._gaps = np.empty((self.courses, 0))
+        self.tick, self.passed = snapshot.tick, snapshot.passed
+        self.y, self.vy = snapshot.y.copy(), snapshot.vy.copy()
+        self.alive = snapshot.alive.copy()
+        self.returns = snapshot.returns.copy()
+        self.scores = snapshot.scores.copy()
+        self.steps = snapshot.steps.copy()
