@@ -18,7 +18,7 @@ class SettingsError(ValueError):
 
 
 def split_brain_arg(text: str) -> tuple[str, dict[str, str]]:
-    """"ga:hidden=8,mutation=0.1" -> ("ga", {"hidden": "8", "mutation": "0.1"})."""
+    """ "ga:hidden=8,mutation=0.1" -> ("ga", {"hidden": "8", "mutation": "0.1"})."""
     name, _, rest = text.partition(":")
     name = name.strip()
     if not name:

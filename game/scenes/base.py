@@ -36,7 +36,7 @@ class SceneSpec:
 
 @dataclass(frozen=True)
 class SolveRule:
-    """"Solved": the greedy policy scores at least `threshold` on `episodes` fresh episodes.
+    """ "Solved": the greedy policy scores at least `threshold` on `episodes` fresh episodes.
 
     With `every_episode` each episode must reach the threshold; otherwise their mean must.
     """
