@@ -86,7 +86,7 @@ class GeneticAlgorithm(Evolver):
     ) -> None:
         self.settings = settings or GASettings()
         if population < 2:
-            raise ValueError(f"a genetic algorithm needs 2 or more genomes, got {population}")
+            raise ValueError(f"brain ga needs a population of 2 or more, got {population}")
         self.shape = shape
         hidden = (self.settings.hidden,) if self.settings.hidden else ()
         self.net = MLPShape((shape.obs_dim, *hidden, shape.n_actions))

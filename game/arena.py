@@ -70,6 +70,7 @@ class EvolutionArena:
     checked on unseen courses whenever it reaches the solve threshold in training."""
 
     EVALUATION_SLICE = 1_000  # evaluation ticks per call of tick(), to keep frames short
+    can_save = True
 
     def __init__(
         self,
@@ -77,9 +78,11 @@ class EvolutionArena:
         brain: Evolver,
         seed: int,
         callbacks: tuple[Callback, ...] = (),
+        brain_text: str | None = None,
     ) -> None:
         self.scene_name = scene_name
         self.brain = brain
+        self.brain_text = brain_text or brain.name  # as the user wrote it, settings included
         self.seed = seed
         self.scene = make_scene(scene_name, brain.population_size, capped=True)
         self.rule = self.scene.solve_rule

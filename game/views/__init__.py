@@ -1,0 +1,14 @@
+"""Views draw a scene's state onto a pygame Surface, one view per scene."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def make_view(scene_name: str) -> Any:
+    # Imported here so that the scenes and headless runs never import pygame.
+    if scene_name == "flappy":
+        from game.views.flappy_view import FlappyView
+
+        return FlappyView()
+    raise KeyError(f"no view for scene {scene_name!r}")

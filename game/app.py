@@ -1,0 +1,197 @@
+"""The window: pumps events every frame, runs as many simulation ticks as the speed asks
+for (or as fit in the frame at "max"), and draws the game, the counters and the charts.
+
+The App drives any arena with this small surface: `scene`, `metrics`, `title`, `tick()`,
+`hud()`, `charts()`, `highlight()`, `can_save` and `save_best(root)`.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pygame
+
+from game.arena import Budget
+from game.ui import theme
+from game.ui.chart import Chart
+from game.ui.hud import Toast, draw_key_line, draw_top_bar
+from game.ui.layout import layout
+
+TICKS_PER_SECOND = 60  # simulation ticks per second of game time at 1x
+SPEEDS: tuple[int | None, ...] = (1, 2, 4, 8, 16, 32, 64, None)  # None is "max"
+FAST_FORWARD_EVERY = 10  # in fast forward the game is drawn once every this many frames
+MAX_BACKLOG_SECONDS = 0.25  # ticks owed beyond this are dropped rather than caught up
+WINDOW_SIZE = (1280, 720)
+
+
+def speed_label(speed: int | None) -> str:
+    return "max" if speed is None else f"{speed}x"
+
+
+class App:
+    def __init__(
+        self,
+        arena: Any,
+        view: Any,
+        save_root: Path = Path("runs"),
+        size: tuple[int, int] = WINDOW_SIZE,
+        fps: int = 60,
+        speed: int | None = 1,
+        budget: Budget | None = None,
+    ) -> None:
+        pygame.display.init()
+        pygame.font.init()
+        self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
+        pygame.display.set_caption(f"Learning Arcade - {arena.title}")
+        self.arena, self.view = arena, view
+        self.save_root = Path(save_root)
+        self.fps = fps
+        self.speed_index = SPEEDS.index(speed)
+        self.budget = budget
+        self.clock = pygame.time.Clock()
+        self.charts = [Chart(spec) for spec in arena.charts()]
+        self.toast = Toast()
+        self.paused = False
+        self.fast_forward = False
+        self.running = True
+        self.finished = False  # the budget was reached: training stops, the window stays
+        self.frames = 0
+        self.saved_at_generation: int | None = None
+        self._owed = 0.0
+        self._game: pygame.Surface | None = None
+
+    @property
+    def speed(self) -> int | None:
+        return SPEEDS[self.speed_index]
+
+    # -- the loop ----------------------------------------------------------------------
+
+    def run(self, max_frames: int | None = None) -> None:
+        """Until the window is closed (or `max_frames` frames, for scripts and tests)."""
+        try:
+            while self.running:
+                dt = min(self.clock.tick(self.fps) / 1000.0, 0.1)
+                for event in pygame.event.get():
+                    self.handle(event)
+                self.advance(dt)
+                self.draw()
+                pygame.display.flip()
+                self.frames += 1
+                if max_frames is not None and self.frames >= max_frames:
+                    break
+        finally:
+            self.close()
+
+    def handle(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.QUIT:
+            self.running = False
+        elif event.type == pygame.KEYDOWN:
+            key = event.key
+            if key == pygame.K_ESCAPE:
+                self.running = False
+            elif key == pygame.K_SPACE:
+                self.paused = not self.paused
+            elif key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
+                self.speed_index = min(self.speed_index + 1, len(SPEEDS) - 1)
+            elif key in (pygame.K_MINUS, pygame.K_KP_MINUS):
+                self.speed_index = max(self.speed_index - 1, 0)
+            elif key == pygame.K_f:
+                self.fast_forward = not self.fast_forward
+            elif key == pygame.K_s:
+                self.save()
+
+    def advance(self, dt: float) -> None:
+        """Run this frame's share of simulation ticks."""
+        if self.paused or self.finished:
+            return
+        frame = 1.0 / self.fps if self.fps else 1.0 / 60
+        budget = frame * (0.9 if self.fast_forward else 0.6)
+        deadline = time.perf_counter() + budget
+        if self.speed is None:
+            while time.perf_counter() < deadline and not self._check_budget():
+                self.arena.tick()
+            return
+        rate = TICKS_PER_SECOND * self.speed
+        self._owed = min(self._owed + dt * rate, rate * MAX_BACKLOG_SECONDS)
+        while self._owed >= 1.0 and time.perf_counter() < deadline and not self._check_budget():
+            self.arena.tick()
+            self._owed -= 1.0
+
+    def _check_budget(self) -> bool:
+        if self.budget is None or not self.arena.finished(self.budget):
+            return False
+        self.finished = True
+        m = self.arena.metrics
+        what = "Solved" if m.solved else "Budget reached"
+        path = self.save() if self.arena.can_save else None
+        where = f", saved to {path}" if path else ""
+        self.toast.show(f"{what} after {m.generations} generations{where}", theme.GOOD, 3600)
+        return True
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def draw(self) -> None:
+        screen = self.screen
+        screen.fill(theme.BACKGROUND)
+        where = layout(screen.get_size(), self.view.world_size, len(self.charts))
+        if self._game is None or self._game.get_size() != where.game.size:
+            self._game = pygame.Surface(where.game.size)
+            self._draw_game()
+        elif not self.fast_forward or self.frames % FAST_FORWARD_EVERY == 0:
+            self._draw_game()
+        screen.blit(self._game, where.game)
+        pygame.draw.rect(screen, theme.PANEL_EDGE, where.game.inflate(2, 2), 1)
+        for chart, rect in zip(self.charts, where.charts, strict=True):
+            chart.draw(screen, rect, self.arena.metrics)
+        draw_top_bar(screen, where.top, self.arena.title, self.arena.hud(), self._badges())
+        draw_key_line(screen, where.keys)
+        self.toast.draw(screen, where.game)
+
+    def _draw_game(self) -> None:
+        assert self._game is not None
+        self.view.draw(self._game, self._game.get_rect(), self.arena.scene, self.arena.highlight())
+
+    def _badges(self) -> list[tuple[str, str, tuple[int, int, int]]]:
+        badges = []
+        if self.paused:
+            badges.append(("", "PAUSED", theme.WARN))
+        if self.fast_forward:
+            badges.append(("", "FAST FORWARD", theme.ACCENT))
+        badges.append(("Speed", speed_label(self.speed), theme.TEXT))
+        badges.append(("FPS", f"{self.clock.get_fps():.0f}", theme.TEXT))
+        return badges
+
+    # -- saving and closing ----------------------------------------------------------
+
+    def save(self) -> Path | None:
+        arena = self.arena
+        if not arena.can_save:
+            self.toast.show(
+                "This brain is already saved: watching does not change it.", theme.TEXT_DIM
+            )
+            return None
+        if arena.metrics.generations == 0:
+            self.toast.show(
+                "Nothing to save yet: the first generation is still flying.", theme.WARN
+            )
+            return None
+        try:
+            path = arena.save_best(self.save_root)
+        except OSError as error:
+            self.toast.show(f"Could not save: {error}", theme.WARN)
+            return None
+        self.saved_at_generation = arena.metrics.generations
+        self.toast.show(f"Saved best brain to {path}", theme.GOOD)
+        return path
+
+    def close(self) -> None:
+        """Keep what was learned: save the champion if it changed since the last save."""
+        arena = self.arena
+        generations = arena.metrics.generations
+        if arena.can_save and generations and self.saved_at_generation != generations:
+            path = self.save()
+            if path is not None:
+                print(f"Saved best brain to {path}")
+        pygame.display.quit()

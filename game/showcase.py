@@ -1,0 +1,74 @@
+"""A saved brain playing fresh episodes, one after another, for `python main.py watch`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from brains.base import Brain
+from game.arena import ChartSpec
+from game.evaluation import SHOWCASE, episode_seed
+from game.metrics import Metrics
+from game.scenes import make_scene
+
+
+class ShowcaseArena:
+    """The brain's champion plays greedily, with no episode limit: a brain that has
+    mastered the game keeps going for as long as you watch."""
+
+    can_save = False
+
+    def __init__(
+        self, scene_name: str, brain: Brain, seed: int, source: Path | None = None
+    ) -> None:
+        self.brain = brain
+        self.seed = seed
+        self.source = source
+        self.policy = brain.champion()
+        self.scene = make_scene(scene_name, 1, capped=False)
+        self.metrics = Metrics()
+        self._playing = False
+
+    @property
+    def title(self) -> str:
+        where = f" from {self.source.name}" if self.source else ""
+        return f"{self.scene.spec.name}: watching {self.brain.name}{where}"
+
+    def tick(self) -> None:
+        scene = self.scene
+        if not self._playing:
+            scene.reset(episode_seed(self.seed, SHOWCASE, self.metrics.episodes))
+            self._playing = True
+        scene.step(self.policy.act(scene.observe()))
+        self.metrics.env_steps += 1
+        if scene.all_done:
+            score = float(scene.scores[0])
+            self.metrics.episode_scores(np.array([score]))
+            self.metrics.record("score", self.metrics.episodes, score, reduce="max")
+            self._playing = False
+
+    def hud(self) -> list[tuple[str, str]]:
+        m = self.metrics
+        scores = self.metrics.series.get("score")
+        mean = f"{np.mean(scores.arrays()[1]):.1f}" if scores and len(scores) else "-"
+        return [
+            ("Course", str(m.episodes + 1)),
+            ("Score", str(int(self.scene.scores[0]))),
+            ("Best", "-" if m.best_score is None else f"{m.best_score:g}"),
+            ("Mean", mean),
+        ]
+
+    def charts(self) -> list[ChartSpec]:
+        unit = self.scene.spec.score_name
+        return [
+            ChartSpec(
+                f"{unit.capitalize()} per course", "course", (("score", unit, (120, 220, 120)),)
+            )
+        ]
+
+    def highlight(self) -> int | None:
+        return 0
+
+    def save_best(self, root: Path) -> Path:
+        raise RuntimeError("a watched brain is already saved")

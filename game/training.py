@@ -1,0 +1,97 @@
+"""Headless training: the arena at full speed, a progress bar on stderr, one result dict."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from game.arena import Budget, Callback, EvolutionArena
+from game.evaluation import Evaluation
+
+RESULT_KEYS = (
+    "scene",
+    "brain",
+    "seed",
+    "solved",
+    "generations",
+    "episodes",
+    "env_steps",
+    "wall_seconds",
+    "best_score",
+    "eval_score",
+    "saved_to",
+)
+
+
+class ProgressBar(Callback):
+    """One bar step per generation, with the latest scores beside it."""
+
+    def __init__(self, arena: EvolutionArena, budget: Budget, enabled: bool) -> None:
+        self.bar = tqdm(
+            total=budget.max_generations,
+            unit="gen",
+            desc=f"{arena.scene_name} {arena.brain.name}",
+            file=sys.stderr,
+            disable=not enabled,
+            dynamic_ncols=True,
+        )
+
+    def on_generation_end(self, arena: EvolutionArena) -> None:
+        m = arena.metrics
+        self.bar.update(1)
+        self.bar.set_postfix(
+            best=f"{arena.last_generation_best_score:g}",
+            check="-" if m.eval_score is None else f"{m.eval_score:.0f}",
+            steps=f"{m.env_steps:.3g}",
+            refresh=False,
+        )
+
+    def on_evaluation_end(self, arena: EvolutionArena, evaluation: Evaluation) -> None:
+        scores = " ".join(f"{s:g}" for s in evaluation.scores)
+        verdict = "solved" if evaluation.solved else "not yet"
+        self.bar.write(
+            f"champion of generation {arena.metrics.generations} on fresh courses: {scores} ({verdict})"
+        )
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def train(arena: EvolutionArena, budget: Budget, out: Path, progress: bool = True) -> dict:
+    """Train until the budget (or Ctrl-C), save the champion, return the result line."""
+    bar = ProgressBar(arena, budget, progress)
+    arena.callbacks.append(bar)
+    interrupted = False
+    try:
+        arena.run(budget)
+        arena.evaluate_champion()  # eval_score must describe the brain being saved
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        bar.close()
+    saved_to = None
+    if arena.metrics.generations:
+        saved_to = str(arena.save_best(out))
+    if interrupted:
+        print(
+            "Interrupted: stopped early" + (f", saved to {saved_to}" if saved_to else ""),
+            file=sys.stderr,
+        )
+    m = arena.metrics
+    result = {
+        "scene": arena.scene_name,
+        "brain": arena.brain_text,
+        "seed": arena.seed,
+        "solved": m.solved,
+        "generations": m.generations,
+        "episodes": m.episodes,
+        "env_steps": m.env_steps,
+        "wall_seconds": round(m.seconds(), 3),
+        "best_score": m.best_score,
+        "eval_score": m.eval_score,
+        "saved_to": saved_to,
+    }
+    assert tuple(result) == RESULT_KEYS
+    return result

@@ -1,0 +1,244 @@
+"""Learning Arcade: watch machines learn to play games, or train them headless.
+
+    python main.py                                   the window: birds evolving (same as `run`)
+    python main.py run --scene flappy --brain ga     the window, with options
+    python main.py train --scene flappy --brain ga   headless; one JSON line on stdout
+    python main.py watch runs/SOME-BRAIN             a saved brain plays fresh courses
+
+Bad input gets one line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # keep stdout for results
+
+# Only what the window needs to open is imported up here; brains that use torch or
+# neat-python load them when they are built.
+from brains.registry import BRAINS
+from brains.settings import SettingsError
+from game.scenes import SCENES, SPECS
+
+EXIT_BAD_INPUT = 2
+SPEED_CHOICES = ("1", "2", "4", "8", "16", "32", "64", "max")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but an error is one line (no usage dump) and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def fail(message: str) -> NoReturn:
+    print(f"main.py: error: {message}", file=sys.stderr)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def seed_int(text: str) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 2**63-1, got {value}")
+    return value
+
+
+def scene_name(text: str) -> str:
+    if text not in SCENES:
+        raise argparse.ArgumentTypeError(
+            f"unknown scene {text!r}; scenes: {', '.join(sorted(SCENES))}"
+        )
+    return text
+
+
+def add_experiment_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--scene", type=scene_name, default="flappy", help="the game: flappy (default)"
+    )
+    parser.add_argument(
+        "--brain",
+        default="ga",
+        metavar="NAME[:KEY=VALUE,...]",
+        help=f"the learner and its settings, e.g. ga:hidden=8,mutation=0.1 (brains: {', '.join(sorted(BRAINS))})",
+    )
+    parser.add_argument(
+        "--seed", type=seed_int, default=0, help="run seed: same seed, same run (default 0)"
+    )
+    parser.add_argument(
+        "--population", type=positive_int, default=200, help="agents per generation (default 200)"
+    )
+    parser.add_argument(
+        "--max-generations", type=positive_int, metavar="N", help="stop after N generations"
+    )
+    parser.add_argument(
+        "--max-episodes", type=positive_int, metavar="N", help="stop after N episodes (all agents)"
+    )
+    parser.add_argument(
+        "--max-steps", type=positive_int, metavar="N", help="stop after N environment steps"
+    )
+    parser.add_argument(
+        "--until-solved",
+        action="store_true",
+        help="stop once the champion passes the scene's solve test, and save it",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("runs"),
+        metavar="DIR",
+        help="folder for saved brains (default runs/)",
+    )
+
+
+def add_window_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--speed", choices=SPEED_CHOICES, default="1", help="starting speed (default 1)"
+    )
+    parser.add_argument(
+        "--frames", type=positive_int, metavar="N", help="quit after N frames (for scripted runs)"
+    )
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="main.py",
+        description="Learning Arcade: watch agents learn to play games, or train them headless.",
+        epilog="With no command, `run` opens the window with its defaults.",
+    )
+    commands = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
+    run = commands.add_parser("run", help="open the window and watch a brain learn")
+    add_experiment_options(run)
+    add_window_options(run)
+    train = commands.add_parser(
+        "train",
+        help="train headless at full speed; prints one JSON line",
+        description="Train with no window. A progress bar goes to stderr; the result is one JSON line "
+        "on stdout with the keys scene, brain, seed, solved, generations, episodes, env_steps, "
+        "wall_seconds, best_score, eval_score and saved_to. With no limit given, trains until solved. "
+        "Ctrl-C stops early and still saves.",
+    )
+    add_experiment_options(train)
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    watch = commands.add_parser(
+        "watch", help="open the window with a saved brain playing fresh episodes"
+    )
+    watch.add_argument(
+        "directory", type=Path, metavar="DIR", help="a brain directory written by S or train"
+    )
+    watch.add_argument(
+        "--seed", type=seed_int, default=0, help="seed of the courses played (default 0)"
+    )
+    add_window_options(watch)
+    return parser
+
+
+def budget_from(args: argparse.Namespace):
+    from game.arena import Budget
+
+    return Budget(args.max_generations, args.max_episodes, args.max_steps, args.until_solved)
+
+
+def build_arena(args: argparse.Namespace):
+    from brains.registry import make_brain
+    from game.arena import EvolutionArena, brain_shape
+
+    try:
+        brain = make_brain(args.brain, brain_shape(args.scene), args.population, args.seed)
+    except (SettingsError, ValueError) as error:
+        fail(str(error))
+    return EvolutionArena(args.scene, brain, args.seed, brain_text=args.brain)
+
+
+def open_window(arena, args: argparse.Namespace, save_root: Path, budget=None) -> None:
+    from game.app import App
+    from game.views import make_view
+
+    speed = None if args.speed == "max" else int(args.speed)
+    App(
+        arena, make_view(arena.scene.spec.name), save_root=save_root, speed=speed, budget=budget
+    ).run(max_frames=args.frames)
+
+
+def command_run(args: argparse.Namespace) -> int:
+    arena = build_arena(args)
+    budget = budget_from(args)
+    open_window(arena, args, args.out, None if budget.unlimited else budget)
+    return 0
+
+
+def command_watch(args: argparse.Namespace) -> int:
+    from brains.storage import BrainFileError, load_brain
+    from game.showcase import ShowcaseArena
+
+    try:
+        brain = load_brain(args.directory)
+    except BrainFileError as error:
+        fail(str(error))
+    scene = brain.shape.scene
+    if scene not in SCENES:
+        fail(
+            f"{args.directory}: the brain was trained on scene {scene!r}, which is not one of: "
+            + ", ".join(sorted(SCENES))
+        )
+    spec = SPECS[scene]
+    if (spec.obs_dim, spec.n_actions) != (brain.shape.obs_dim, brain.shape.n_actions):
+        fail(
+            f"{args.directory}: brain expects {brain.shape.obs_dim} inputs and {brain.shape.n_actions} "
+            f"actions, scene {scene} has {spec.obs_dim} and {spec.n_actions}"
+        )
+    open_window(ShowcaseArena(scene, brain, args.seed, source=args.directory), args, Path("runs"))
+    return 0
+
+
+def command_train(args: argparse.Namespace) -> int:
+    from game.training import train
+
+    arena = build_arena(args)
+    budget = budget_from(args)
+    if budget.unlimited:
+        print("No limit given: training until solved (Ctrl-C stops and saves).", file=sys.stderr)
+        budget = budget.__class__(until_solved=True)
+    result = train(arena, budget, args.out, progress=not args.quiet)
+    print(json.dumps(result), flush=True)
+    return 0
+
+
+def _stop_like_ctrl_c(signum: int, frame: object) -> None:
+    """A polite `kill` stops a run the way Ctrl-C does: it still saves."""
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv = ["run", *argv]  # `python main.py` alone is `run` with its defaults
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["run"])
+    signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
+    return {"run": command_run, "train": command_train, "watch": command_watch}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
