@@ -79,7 +79,8 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
         "--brain",
         default="ga",
         metavar="NAME[:KEY=VALUE,...]",
-        help=f"the learner and its settings, e.g. ga:hidden=8,mutation=0.1 (brains: {', '.join(sorted(BRAINS))})",
+        help="the learner and its settings, e.g. ga:hidden=8,mutation=0.1 "
+        f"(brains: {', '.join(sorted(BRAINS))})",
     )
     parser.add_argument(
         "--seed", type=seed_int, default=0, help="run seed: same seed, same run (default 0)"
@@ -132,10 +133,10 @@ def build_parser() -> Parser:
     train = commands.add_parser(
         "train",
         help="train headless at full speed; prints one JSON line",
-        description="Train with no window. A progress bar goes to stderr; the result is one JSON line "
-        "on stdout with the keys scene, brain, seed, solved, generations, episodes, env_steps, "
-        "wall_seconds, best_score, eval_score and saved_to. With no limit given, trains until solved. "
-        "Ctrl-C stops early and still saves.",
+        description="Train with no window. A progress bar goes to stderr; the result is one "
+        "JSON line on stdout with the keys scene, brain, seed, solved, generations, episodes, "
+        "env_steps, wall_seconds, best_score, eval_score and saved_to. With no limit given, "
+        "trains until solved. Ctrl-C stops early and still saves the champion.",
     )
     add_experiment_options(train)
     train.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -203,8 +204,9 @@ def command_watch(args: argparse.Namespace) -> int:
     spec = SPECS[scene]
     if (spec.obs_dim, spec.n_actions) != (brain.shape.obs_dim, brain.shape.n_actions):
         fail(
-            f"{args.directory}: brain expects {brain.shape.obs_dim} inputs and {brain.shape.n_actions} "
-            f"actions, scene {scene} has {spec.obs_dim} and {spec.n_actions}"
+            f"{args.directory}: brain expects {brain.shape.obs_dim} inputs and "
+            f"{brain.shape.n_actions} actions, scene {scene} has {spec.obs_dim} and "
+            f"{spec.n_actions}"
         )
     open_window(ShowcaseArena(scene, brain, args.seed, source=args.directory), args, Path("runs"))
     return 0

@@ -71,18 +71,22 @@ class App:
     def run(self, max_frames: int | None = None) -> None:
         """Until the window is closed (or `max_frames` frames, for scripts and tests)."""
         try:
-            while self.running:
-                dt = min(self.clock.tick(self.fps) / 1000.0, 0.1)
-                for event in pygame.event.get():
-                    self.handle(event)
-                self.advance(dt)
-                self.draw()
-                pygame.display.flip()
-                self.frames += 1
-                if max_frames is not None and self.frames >= max_frames:
-                    break
+            while self.running and (max_frames is None or self.frames < max_frames):
+                self.frame()
         finally:
             self.close()
+
+    def frame(self) -> None:
+        """One frame: events, this frame's ticks, drawing."""
+        dt = min(self.clock.tick(self.fps) / 1000.0, 0.1)
+        for event in pygame.event.get():
+            self.handle(event)
+        if not self.running:
+            return
+        self.advance(dt)
+        self.draw()
+        pygame.display.flip()
+        self.frames += 1
 
     def handle(self, event: pygame.event.Event) -> None:
         if event.type == pygame.QUIT:

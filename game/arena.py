@@ -152,7 +152,7 @@ class EvolutionArena:
     def _new_evaluation(self) -> Evaluation:
         seed = episode_seed(self.seed, EVALUATION, self._evaluations)
         self._evaluations += 1
-        return Evaluation(self.scene_name, self.brain.champion(), seed)
+        return Evaluation(self.scene_name, self.brain.champion(), seed, self.rule)
 
     def _finish_evaluation(self) -> None:
         evaluation, metrics = self.evaluation, self.metrics

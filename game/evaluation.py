@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from brains.base import Policy
-from game.scenes import make_scene
+from game.scenes import SolveRule, make_scene
 
 TRAINING, EVALUATION, SHOWCASE = 0, 1, 2
 
@@ -26,11 +26,9 @@ class Evaluation:
     episodes, all at once in one batched scene, a slice of ticks per call so the window
     keeps drawing while a champion is checked."""
 
-    def __init__(self, scene_name: str, policy: Policy, seed: int) -> None:
-        self.policy = policy
-        self.scene = make_scene(scene_name, 1)  # only to read its solve rule
-        self.rule = self.scene.solve_rule
-        self.scene = make_scene(scene_name, self.rule.episodes, capped=True, independent=True)
+    def __init__(self, scene_name: str, policy: Policy, seed: int, rule: SolveRule) -> None:
+        self.policy, self.rule = policy, rule
+        self.scene = make_scene(scene_name, rule.episodes, capped=True, independent=True)
         self.scene.reset(seed)
 
     @property

@@ -49,10 +49,14 @@ class ProgressBar(Callback):
         )
 
     def on_evaluation_end(self, arena: EvolutionArena, evaluation: Evaluation) -> None:
+        if self.bar.disable:
+            return
         scores = " ".join(f"{s:g}" for s in evaluation.scores)
         verdict = "solved" if evaluation.solved else "not yet"
         self.bar.write(
-            f"champion of generation {arena.metrics.generations} on fresh courses: {scores} ({verdict})"
+            f"champion of generation {arena.metrics.generations} on fresh courses: "
+            f"{scores} ({verdict})",
+            file=sys.stderr,  # stdout is kept for the one JSON line
         )
 
     def close(self) -> None:

@@ -70,12 +70,16 @@ class Chart:
         pygame.draw.rect(surface, theme.PANEL_EDGE, surface.get_rect(), 1, border_radius=6)
         title = theme.font(24, bold=True).render(self.spec.title, True, theme.TEXT)
         surface.blit(title, (12, 10))
-        self._draw_legend(surface)
+        # The legend sits beside the title, or on its own row when the chart is narrow.
+        legend_width = self._legend_width()
+        own_row = title.get_width() + legend_width + 40 > size[0]
+        self._draw_legend(surface, y=36 if own_row else 14)
+        top = MARGIN_TOP + (22 if own_row else 0)
         plot = pygame.Rect(
             MARGIN_LEFT,
-            MARGIN_TOP,
+            top,
             size[0] - MARGIN_LEFT - MARGIN_RIGHT,
-            size[1] - MARGIN_TOP - MARGIN_BOTTOM,
+            size[1] - top - MARGIN_BOTTOM,
         )
         if plot.width < 20 or plot.height < 20:
             return surface
@@ -111,15 +115,19 @@ class Chart:
         surface.set_clip(clip)
         return surface
 
-    def _draw_legend(self, surface: pygame.Surface) -> None:
+    def _legend_width(self) -> int:
+        font = theme.font(19)
+        return sum(font.size(label)[0] + 34 for _, label, _ in self.spec.lines)
+
+    def _draw_legend(self, surface: pygame.Surface, y: int) -> None:
         font = theme.font(19)
         x = surface.get_width() - 12
         for _, label, colour in reversed(self.spec.lines):
             text = font.render(label, True, theme.TEXT_DIM)
             x -= text.get_width()
-            surface.blit(text, (x, 14))
+            surface.blit(text, (x, y))
             x -= 20
-            pygame.draw.line(surface, colour, (x, 21), (x + 14, 21), 4)
+            pygame.draw.line(surface, colour, (x, y + 7), (x + 14, y + 7), 4)
             x -= 14
 
     def _draw_axes(self, surface: pygame.Surface, plot: pygame.Rect, xr: tuple, yr: tuple) -> None:

@@ -58,7 +58,10 @@ def draw_key_line(surface: pygame.Surface, rect: pygame.Rect, keys=KEYS) -> None
     """Each key as a keycap followed by what it does."""
     pygame.draw.rect(surface, theme.PANEL, rect)
     pygame.draw.line(surface, theme.PANEL_EDGE, rect.topleft, rect.topright)
-    cap_font, text_font = theme.font(19, bold=True), theme.font(20)
+    cap_font, text_font, gap = theme.font(19, bold=True), theme.font(20), 22
+    needed = sum(cap_font.size(k)[0] + text_font.size(a)[0] + 12 + 6 + gap for k, a in keys)
+    if needed > rect.width - 14:  # a narrow window: smaller type, so every key stays shown
+        cap_font, text_font, gap = theme.font(15, bold=True), theme.font(15), 10
     x = rect.left + 14
     for key, action in keys:
         cap = cap_font.render(key, True, theme.TEXT)
@@ -68,7 +71,7 @@ def draw_key_line(surface: pygame.Surface, rect: pygame.Rect, keys=KEYS) -> None
         x = box.right + 6
         text = text_font.render(action, True, theme.TEXT_DIM)
         surface.blit(text, text.get_rect(midleft=(x, rect.centery + 1)))
-        x += text.get_width() + 22
+        x += text.get_width() + gap
 
 
 class Toast:

@@ -1,0 +1,156 @@
+"""The command line as a user runs it: a subprocess, its JSON line, its one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+from game.training import RESULT_KEYS
+
+
+def main_py(*args: str, cwd=ROOT, timeout: float = 120) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_train_prints_one_json_line_with_the_shared_keys(tmp_path):
+    out = tmp_path / "runs"
+    result = main_py(
+        "train", "--max-generations", "3", "--population", "30", "--seed", "4", "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1
+    line = json.loads(lines[0])
+    assert tuple(line) == RESULT_KEYS
+    assert line["scene"] == "flappy" and line["brain"] == "ga" and line["seed"] == 4
+    assert line["generations"] == 3 and line["episodes"] == 90
+    assert line["env_steps"] > 90 and line["wall_seconds"] > 0
+    assert line["solved"] is False and line["best_score"] >= 0
+    assert line["eval_score"] is not None  # the saved champion is always evaluated
+    assert os.path.isdir(line["saved_to"]) and line["saved_to"].startswith(str(out))
+    assert "gen" in result.stderr  # the progress bar
+
+
+def test_brain_settings_reach_the_brain_and_the_saved_file(tmp_path):
+    result = main_py(
+        "train",
+        "--brain",
+        "ga:hidden=5,mutation=0.2",
+        "--max-generations",
+        "1",
+        "--population",
+        "10",
+        "--quiet",
+        "--out",
+        str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stdout)
+    assert line["brain"] == "ga:hidden=5,mutation=0.2"
+    meta = json.loads((tmp_path / os.path.basename(line["saved_to"]) / "brain.json").read_text())
+    assert meta["settings"]["hidden"] == 5 and meta["settings"]["mutation"] == 0.2
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["train", "--population", "-5"], "--population: must be 1 or more, got -5"),
+        (["train", "--population", "lots"], "--population: must be a whole number"),
+        (["train", "--scene", "mario"], "unknown scene 'mario'"),
+        (["run", "--scene", "mario"], "unknown scene 'mario'"),
+        (["train", "--brain", "skynet"], "unknown brain 'skynet'"),
+        (["train", "--brain", "ga:hiden=4"], "no setting 'hiden'"),
+        (["train", "--brain", "ga:mutation=2"], "mutation must be between 0 and 1"),
+        (["train", "--brain", "ga:hidden=x"], "must be a whole number"),
+        (["train", "--population", "1"], "population of 2 or more"),
+        (["train", "--max-steps", "0"], "--max-steps: must be 1 or more"),
+        (["train", "--seed", "-1"], "--seed"),
+        (["fly"], "invalid choice: 'fly'"),
+        (["watch", "/no/such/brain"], "not a brain directory"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_code_2(args, says):
+    result = main_py(*args)
+    assert result.returncode == 2
+    assert says in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_help_explains_every_option():
+    for command in ([], ["run"], ["train"], ["watch"]):
+        result = main_py(*command, "--help")
+        assert result.returncode == 0
+    text = main_py("train", "--help").stdout
+    for option in (
+        "--seed",
+        "--population",
+        "--max-generations",
+        "--max-episodes",
+        "--max-steps",
+        "--until-solved",
+        "--out",
+        "--brain",
+        "--scene",
+    ):
+        assert option in text
+
+
+def test_run_and_watch_open_the_window_and_close_cleanly(tmp_path):
+    result = main_py(
+        "run", "--population", "20", "--speed", "max", "--frames", "120", "--out", str(tmp_path)
+    )
+    assert result.returncode == 0, result.stderr
+    trained = main_py(
+        "train", "--max-generations", "2", "--population", "20", "--quiet", "--out", str(tmp_path)
+    )
+    brain = json.loads(trained.stdout)["saved_to"]
+    watched = main_py("watch", brain, "--frames", "60", "--speed", "max")
+    assert watched.returncode == 0, watched.stderr
+    assert watched.stderr == ""
+
+
+def test_ctrl_c_stops_training_and_still_saves(tmp_path):
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "main.py"),
+            "train",
+            "--population",
+            "50",
+            "--out",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    # Wait until training is under way (the progress bar shows a generation), then stop it.
+    buffer = ""
+    while "1gen" not in buffer.replace(" ", "") and "1/" not in buffer:
+        chunk = process.stderr.read(1)
+        if not chunk:
+            break
+        buffer += chunk
+    process.send_signal(__import__("signal").SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    line = json.loads(stdout)
+    assert line["generations"] >= 1 and os.path.isdir(line["saved_to"])
+    assert "Interrupted" in stderr

@@ -1,0 +1,67 @@
+"""A small headless run learns, and the same seed gives the same run however it is driven."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from brains.registry import make_brain
+from game.arena import Budget, EvolutionArena, brain_shape
+
+
+def arena(seed: int, population: int = 100, brain: str = "ga") -> EvolutionArena:
+    return EvolutionArena(
+        "flappy", make_brain(brain, brain_shape("flappy"), population, seed), seed
+    )
+
+
+def test_birds_learn_to_fly_further_within_thirty_generations():
+    run = arena(seed=0)
+    run.run(Budget(max_generations=30))
+    best = run.metrics.series["best_score"].arrays()[1]
+    mean_fitness = run.metrics.series["mean_fitness"].arrays()[1]
+    assert best[-5:].mean() >= 10  # random birds pass one or two pipes
+    assert best[-5:].mean() >= 3 * best[:5].mean()
+    assert mean_fitness[-5:].mean() >= 2 * mean_fitness[:5].mean()
+
+
+def test_counters_add_up():
+    run = arena(seed=1, population=50)
+    run.run(Budget(max_generations=4))
+    m = run.metrics
+    assert m.generations == 4
+    assert m.episodes == 4 * 50  # every bird's life is one episode
+    assert m.env_steps > 4 * 50  # every bird flew at least one tick
+    assert m.best_score == max(run.metrics.series["best_score"].arrays()[1])
+
+
+def test_budgets_stop_the_run():
+    for budget, check in (
+        (Budget(max_episodes=120), lambda m: 120 <= m.episodes < 150),  # mid-generation
+        (Budget(max_steps=5_000), lambda m: 5_000 <= m.env_steps < 5_000 + 50),
+    ):
+        run = arena(seed=2, population=50)
+        run.run(budget)
+        assert check(run.metrics), run.metrics
+
+
+def history(run: EvolutionArena) -> list[np.ndarray]:
+    return [run.metrics.series[name].arrays()[1] for name in ("best_fitness", "mean_fitness")]
+
+
+def test_evaluations_do_not_change_what_training_sees():
+    plain, checked = arena(seed=3, population=40), arena(seed=3, population=40)
+    plain.run(Budget(max_generations=6))
+    checked.rule = type(checked.rule)(episodes=5, threshold=1, every_episode=True)  # check often
+    checked.run(Budget(max_generations=6))
+    assert checked._evaluations > 0
+    for a, b in zip(history(plain), history(checked), strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_a_champion_that_passes_the_rule_is_marked_solved():
+    run = arena(seed=4, population=40)
+    run.rule = type(run.rule)(episodes=5, threshold=1, every_episode=True)
+    run.run(Budget(max_generations=40, until_solved=True))
+    assert run.metrics.solved
+    assert run.metrics.solved_at["generation"] == run.metrics.generations
+    assert run.metrics.eval_score >= 1

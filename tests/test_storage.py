@@ -1,0 +1,134 @@
+"""Brain directories: round trips, atomic writes, and files that must not load."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from brains.base import BrainShape
+from brains.ga import GASettings, GeneticAlgorithm
+from brains.storage import BrainFileError, load_brain, save_brain, unique_directory
+
+SHAPE = BrainShape(7, 2, "flappy")
+
+
+@pytest.fixture
+def saved(tmp_path):
+    ga = GeneticAlgorithm(SHAPE, population=10, seed=1, settings=GASettings(hidden=6))
+    ga.tell(np.arange(10, dtype=float))
+    return ga, save_brain(ga, tmp_path / "brain")
+
+
+def test_a_saved_brain_acts_exactly_like_the_original(saved):
+    ga, directory = saved
+    loaded = load_brain(directory)
+    obs = np.random.default_rng(0).normal(size=(500, 7))
+    assert np.array_equal(loaded.champion().act(obs), ga.champion().act(obs))
+    assert loaded.settings == ga.settings
+    assert loaded.shape == SHAPE and loaded.generation == 1
+
+
+def test_a_brain_is_json_and_npz_only(saved):
+    _, directory = saved
+    assert sorted(p.name for p in directory.iterdir()) == ["brain.json", "weights.npz"]
+    meta = json.loads((directory / "brain.json").read_text())
+    assert meta["brain"] == "ga" and meta["network"]["sizes"] == [7, 6, 2]
+    with np.load(directory / "weights.npz", allow_pickle=False) as weights:
+        assert sorted(weights.files) == ["b0", "b1", "w0", "w1"]
+
+
+def test_saving_never_overwrites_and_unique_names_count_up(saved, tmp_path):
+    ga, directory = saved
+    with pytest.raises(FileExistsError):
+        save_brain(ga, directory)
+    assert unique_directory(tmp_path, "brain").name == "brain-2"
+
+
+def test_a_failed_save_leaves_nothing_behind(tmp_path):
+    class Broken(GeneticAlgorithm):
+        def save(self, directory):
+            (directory / "brain.json").write_text("{}")
+            raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        save_brain(Broken(SHAPE, 4, 0), tmp_path / "brain")
+    assert list(tmp_path.iterdir()) == []
+
+
+def corrupt(directory, name, content):
+    (directory / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("brain.json", "{not json", "not valid JSON"),
+        ("brain.json", "[]", "not a Learning Arcade brain"),
+        ("brain.json", '{"format": "learning-arcade-brain", "version": 99}', "version 99"),
+        ("weights.npz", b"PK\x03\x04 truncated", "not a readable weights file"),
+        ("weights.npz", b"", "not a readable weights file"),
+    ],
+)
+def test_corrupt_files_give_one_line_naming_the_file(saved, name, content, message):
+    _, directory = saved
+    corrupt(directory, name, content)
+    with pytest.raises(BrainFileError, match=message) as error:
+        load_brain(directory)
+    text = str(error.value)
+    assert "\n" not in text and name in text
+
+
+def test_pickled_arrays_are_refused(saved):
+    _, directory = saved
+    np.savez(directory / "weights.npz", w0=np.array([{"evil": 1}], dtype=object))
+    with pytest.raises(BrainFileError, match="allow_pickle"):
+        load_brain(directory)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"brain": "skynet"}, "unknown brain"),
+        ({"obs_dim": -3}, "obs_dim"),
+        ({"settings": {"hidden": "lots"}}, "hidden"),
+        ({"settings": {"surprise": 1}}, "no setting 'surprise'"),
+    ],
+)
+def test_bad_metadata_is_refused_with_its_reason(saved, change, message):
+    _, directory = saved
+    meta = json.loads((directory / "brain.json").read_text())
+    meta.update(change)
+    (directory / "brain.json").write_text(json.dumps(meta))
+    with pytest.raises(BrainFileError, match=message):
+        load_brain(directory)
+
+
+def test_weights_of_the_wrong_shape_or_with_nan_are_refused(saved):
+    _, directory = saved
+    np.savez(
+        directory / "weights.npz",
+        w0=np.zeros((3, 3)),
+        b0=np.zeros(6),
+        w1=np.zeros((6, 2)),
+        b1=np.zeros(2),
+    )
+    with pytest.raises(BrainFileError, match="shape"):
+        load_brain(directory)
+    np.savez(
+        directory / "weights.npz",
+        w0=np.full((7, 6), np.nan),
+        b0=np.zeros(6),
+        w1=np.zeros((6, 2)),
+        b1=np.zeros(2),
+    )
+    with pytest.raises(BrainFileError, match="NaN"):
+        load_brain(directory)
+
+
+def test_missing_things_are_named(tmp_path):
+    with pytest.raises(BrainFileError, match="no such directory"):
+        load_brain(tmp_path / "nowhere")
+    with pytest.raises(BrainFileError, match="no brain.json"):
+        load_brain(tmp_path)
