@@ -46,8 +46,11 @@ class MLPShape:
 
 def forward(shape: MLPShape, genomes: np.ndarray, observations: np.ndarray) -> np.ndarray:
     """Outputs[P, n_actions] of genome p on observation p (genomes[P] or one shared genome[1])."""
-    x = observations.astype(np.float64, copy=False)
-    layers = shape.layers(genomes)
+    return _forward(shape.layers(genomes), observations)
+
+
+def _forward(layers: list[tuple[np.ndarray, np.ndarray]], observations: np.ndarray) -> np.ndarray:
+    x = observations
     for i, (weights, bias) in enumerate(layers):
         if weights.shape[0] == 1:
             x = x @ weights[0] + bias[0]
@@ -66,6 +69,7 @@ class NetworkPolicy:
             raise ValueError(f"genomes must be [P, {shape.n_weights}], got {genomes.shape}")
         self.shape = shape
         self.genomes = genomes
+        self._layers = shape.layers(genomes)  # views, made once rather than every tick
 
     def act(self, observations: np.ndarray) -> np.ndarray:
-        return forward(self.shape, self.genomes, observations).argmax(axis=1)
+        return _forward(self._layers, observations).argmax(axis=1)

@@ -164,7 +164,8 @@ class App:
         if self.fast_forward:
             badges.append(("", "FAST FORWARD", theme.ACCENT))
         badges.append(("Speed", speed_label(self.speed), theme.TEXT))
-        badges.append(("FPS", f"{self.clock.get_fps():.0f}", theme.TEXT))
+        fps = self.clock.get_fps()  # 0 until the clock has timed a few frames
+        badges.append(("FPS", f"{fps:.0f}" if fps else "--", theme.TEXT))
         return badges
 
     # -- saving and closing ----------------------------------------------------------

@@ -55,16 +55,6 @@ NOOP, FLAP = 0, 1
 _GAPS_PER_CHUNK = 256
 
 
-def _height(value: np.ndarray | float) -> np.ndarray | float:
-    """A height in the playfield as -1 (ceiling) .. 1 (ground)."""
-    return value / GROUND_Y * 2.0 - 1.0
-
-
-def _offset(value: np.ndarray | float) -> np.ndarray | float:
-    """A vertical distance in the same units as _height (half the playfield is 1)."""
-    return value / GROUND_Y * 2.0
-
-
 SPEC = SceneSpec(
     name="flappy",
     obs_names=(
@@ -181,11 +171,13 @@ class FlappyScene(Scene):
         self.steps.fill(0)
 
     def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        live = self.alive.copy()
-        flap = live & (np.asarray(actions) == FLAP)
-        vy = np.where(flap, FLAP_VELOCITY, np.minimum(self.vy + GRAVITY, MAX_FALL_SPEED))
-        self.vy = np.where(live, vy, self.vy)
-        self.y = np.where(live, self.y + self.vy, self.y)
+        # Written for few NumPy calls: at a population of 200 the cost of a tick is
+        # almost all per-call overhead, not arithmetic.
+        live = self.alive
+        vy = np.minimum(self.vy + GRAVITY, MAX_FALL_SPEED)
+        vy[np.asarray(actions) == FLAP] = FLAP_VELOCITY
+        self.vy = np.where(live, vy, self.vy)  # the dead stay where they fell
+        self.y = np.where(live, self.y + vy, self.y)
         self.tick += 1
 
         # A pipe counts once its centre is behind the birds' centre.
@@ -194,39 +186,47 @@ class FlappyScene(Scene):
             self.passed += 1
             scored += 1
 
-        top, bottom = self.y - BIRD_HALF_H, self.y + BIRD_HALF_H
-        dead = (top < 0.0) | (bottom > GROUND_Y)
-        # Pipes are further apart than a pipe plus a bird is wide, so only the next
-        # uncleared pipe can overlap the birds' column.
+        # A bird dies when its centre leaves [low, high]: the playfield, narrowed to the
+        # gap while a pipe overlaps the birds' column. Pipes are further apart than a
+        # pipe plus a bird is wide, so only the next uncleared pipe can overlap.
+        low, high = BIRD_HALF_H, GROUND_Y - BIRD_HALF_H
         index = self._next_pipe()
         if abs(self.pipe_x(index) - BIRD_X) < PIPE_WIDTH / 2 + BIRD_HALF_W:
             gap = self._bird_gaps(index)
-            dead |= (top < gap) | (bottom > gap + GAP_SIZE)
-        terminated = live & dead
+            low, high = gap + BIRD_HALF_H, gap + GAP_SIZE - BIRD_HALF_H
+        terminated = live & ((self.y < low) | (self.y > high))
 
         rewards = np.where(live, ALIVE_REWARD + PIPE_REWARD * scored, 0.0)
         rewards[terminated] = DEATH_REWARD
-        self.scores += np.where(live & ~terminated, scored, 0)
-        self.steps += live
         self.returns += rewards
-        truncated = live & ~terminated
-        if self.max_score is None:
-            truncated &= False
+        self.steps += live
+        survivors = live & ~terminated
+        if scored:
+            self.scores[survivors] += scored
+        if self.max_score is not None and self.passed >= self.max_score:
+            # Every living bird has passed every pipe so far: all reach the cap at once.
+            truncated = survivors
+            self.alive = np.zeros_like(live)
         else:
-            truncated &= self.scores >= self.max_score
-        self.alive &= ~(terminated | truncated)
+            truncated = np.zeros_like(live)
+            self.alive = survivors
         return rewards, terminated, truncated
 
     def observe(self) -> np.ndarray:
         index = self._next_pipe()
         obs = self._obs
-        obs[:, 0] = _height(self.y)
-        obs[:, 1] = self.vy / MAX_FALL_SPEED
+        # Heights map the playfield to -1 (ceiling) .. 1 (ground); offsets use the same scale.
+        height = self.y * (2.0 / GROUND_Y)
+        obs[:, 0] = height - 1.0
+        obs[:, 1] = self.vy * (1.0 / MAX_FALL_SPEED)
         obs[:, 2] = (self.pipe_x(index) - BIRD_X) / PIPE_SPACING
-        for column, pipe in ((3, index), (5, index + 1)):
-            gap = self._bird_gaps(pipe)
-            obs[:, column] = _offset(gap - self.y)
-            obs[:, column + 1] = _offset(gap + GAP_SIZE - self.y)
+        first, second = self._bird_gaps(index), self._bird_gaps(index + 1)
+        if self.courses == 1:
+            edges = np.array([first, first + GAP_SIZE, second, second + GAP_SIZE])
+            obs[:, 3:] = edges * (2.0 / GROUND_Y) - height[:, None]
+        else:
+            edges = np.stack([first, first + GAP_SIZE, second, second + GAP_SIZE], axis=1)
+            obs[:, 3:] = edges * (2.0 / GROUND_Y) - height[:, None]
         return obs.copy()
 
     def snapshot(self) -> FlappySnapshot:

@@ -14,7 +14,15 @@ from game.scenes.flappy import FlappyScene
 from game.ui import theme
 from game.views import flappy_art as art
 
-POPULATION_ALPHA = 130
+# The more birds alive, the fainter each is drawn, so that a crowd reads as a cloud
+# rather than a black smear: (most birds alive, alpha).
+CROWD_ALPHA = ((10, 210), (30, 160), (100, 120), (300, 85), (1_000, 55), (None, 35))
+
+
+def crowd_alpha(alive: int) -> int:
+    return next(alpha for limit, alpha in CROWD_ALPHA if limit is None or alive <= limit)
+
+
 CAP_HEIGHT = 24  # world px
 
 
@@ -30,10 +38,10 @@ class FlappyView:
         self.ground = art.ground(scale)
         self.body = art.pipe_body(scale, world.GROUND_Y)
         self.cap = art.pipe_cap(scale)
-        self.faded = art.bird_frames(scale, art.ANGLES, POPULATION_ALPHA)
+        self.faded: dict[int, list[pygame.Surface]] = {}  # by alpha, made when first needed
         self.opaque = art.bird_frames(scale, art.ANGLES, 255)
         # Rotated frames differ in size: blit each so the bird's centre stays put.
-        self.half = np.array([(f.get_width() / 2, f.get_height() / 2) for f in self.faded])
+        self.half = np.array([(f.get_width() / 2, f.get_height() / 2) for f in self.opaque])
 
     def draw(
         self, surface: pygame.Surface, rect: pygame.Rect, scene: FlappyScene, highlight: int | None
@@ -70,7 +78,10 @@ class FlappyView:
         frames = art.angle_index(scene.vy[living])
         x = world.BIRD_X * scale - self.half[frames, 0]
         y = scene.y[living] * scale - self.half[frames, 1]
-        faded = self.faded
+        alpha = crowd_alpha(len(living))
+        if alpha not in self.faded:
+            self.faded[alpha] = art.bird_frames(scale, art.ANGLES, alpha)
+        faded = self.faded[alpha]
         canvas.fblits(
             [
                 (faded[f], (px, py))
