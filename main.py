@@ -43,24 +43,25 @@ def fail(message: str) -> NoReturn:
     sys.exit(EXIT_BAD_INPUT)
 
 
-def positive_int(text: str) -> int:
-    try:
-        value = int(text, 10)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
-    return value
+def whole_number(low: int, high: int | None = None):
+    """An argparse type: a whole number in [low, high], with a one-line reason if not."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text, 10)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be {low} or more, got {value}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"must be {high} or less, got {value}")
+        return value
+
+    return parse
 
 
-def seed_int(text: str) -> int:
-    try:
-        value = int(text, 10)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 2**63-1, got {value}")
-    return value
+positive_int = whole_number(1)
+seed_int = whole_number(0, 2**63 - 1)
 
 
 def scene_name(text: str) -> str:
@@ -213,13 +214,14 @@ def command_watch(args: argparse.Namespace) -> int:
 
 
 def command_train(args: argparse.Namespace) -> int:
+    from game.arena import Budget
     from game.training import train
 
     arena = build_arena(args)
     budget = budget_from(args)
     if budget.unlimited:
         print("No limit given: training until solved (Ctrl-C stops and saves).", file=sys.stderr)
-        budget = budget.__class__(until_solved=True)
+        budget = Budget(until_solved=True)
     result = train(arena, budget, args.out, progress=not args.quiet)
     print(json.dumps(result), flush=True)
     return 0

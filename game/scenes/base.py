@@ -83,7 +83,7 @@ class Scene(ABC):
 
     @abstractmethod
     def observe(self) -> np.ndarray:
-        """float32[N, obs_dim]; rows of agents that are done hold their last observation."""
+        """float32[N, obs_dim], a fresh array; rows of agents that are done mean nothing."""
 
     @abstractmethod
     def snapshot(self) -> Any:
