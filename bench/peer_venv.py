@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -114,13 +115,15 @@ def peer_env() -> dict[str, str]:
 
 
 def _failed_result(seed: int, reason: str, wall_seconds: float) -> dict:
+    """A seed whose process gave no result. Numbers, not None, so callers can still sum
+    and compare them; the true generations and steps are unknown."""
     return {
         "seed": seed,
         "solved": False,
-        "generations": None,
+        "generations": 0,
         "wall_seconds": wall_seconds,
-        "env_steps": None,
-        "best_score": None,
+        "env_steps": 0,
+        "best_score": 0,
         "stop_reason": reason,
     }
 
@@ -158,6 +161,7 @@ def run_peer(
         ]
         # One process per seed: a killed seed loses only its own result, and every seed
         # starts from the same fresh interpreter.
+        start = time.perf_counter()
         try:
             completed = subprocess.run(
                 command,
@@ -173,7 +177,8 @@ def run_peer(
             continue
         lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
         if completed.returncode != 0 or not lines:
-            results.append(_failed_result(seed, f"exit code {completed.returncode}", 0.0))
+            elapsed = time.perf_counter() - start
+            results.append(_failed_result(seed, f"exit code {completed.returncode}", elapsed))
             continue
         results.extend(json.loads(line) for line in lines)
     return results
