@@ -87,7 +87,10 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
         "--seed", type=seed_int, default=0, help="run seed: same seed, same run (default 0)"
     )
     parser.add_argument(
-        "--population", type=positive_int, default=200, help="agents per generation (default 200)"
+        "--population",
+        type=positive_int,
+        help="agents played at once (default: the brain's own; ga 200, hill-climb 4, "
+        "random-search 50)",
     )
     parser.add_argument(
         "--max-generations", type=positive_int, metavar="N", help="stop after N generations"

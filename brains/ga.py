@@ -80,6 +80,7 @@ def mutate(rng: np.random.Generator, genomes: np.ndarray, rate: float, scale: fl
 class GeneticAlgorithm(Evolver):
     name = "ga"
     Settings = GASettings
+    default_population = 200
 
     def __init__(
         self, shape: BrainShape, population: int, seed: int, settings: GASettings | None = None

@@ -6,11 +6,11 @@ from typing import Any
 
 from brains.base import Brain, BrainShape
 from brains.ga import GeneticAlgorithm
+from brains.hill_climb import HillClimb
+from brains.random_search import RandomSearch
 from brains.settings import SettingsError, build_settings, split_brain_arg
 
-BRAINS: dict[str, Any] = {
-    GeneticAlgorithm.name: GeneticAlgorithm,
-}
+BRAINS: dict[str, Any] = {cls.name: cls for cls in (GeneticAlgorithm, RandomSearch, HillClimb)}
 
 
 def brain_class(name: str) -> Any:
@@ -19,12 +19,14 @@ def brain_class(name: str) -> Any:
     return BRAINS[name]
 
 
-def make_brain(text: str, shape: BrainShape, population: int, seed: int) -> Brain:
-    """Build a brain from `name[:key=value,...]`; raises SettingsError with one line."""
+def make_brain(text: str, shape: BrainShape, population: int | None, seed: int) -> Brain:
+    """Build a brain from `name[:key=value,...]`; raises SettingsError with one line.
+    With no population given, the brain uses its own default."""
     name, values = split_brain_arg(text)
     try:
         cls = brain_class(name)
     except KeyError as error:
         raise SettingsError(error.args[0]) from None
     settings = build_settings(cls.Settings, values, name)
+    population = cls.default_population if population is None else population
     return cls(shape, population=population, seed=seed, settings=settings)

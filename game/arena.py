@@ -192,7 +192,8 @@ class EvolutionArena:
         ]
         if self.evaluation is not None:
             done = self.evaluation.episodes_done
-            items.append(("Checking champion", f"{done}/{self.rule.episodes} courses done"))
+            word = self.scene.spec.episode_name
+            items.append(("Checking champion", f"{done}/{self.rule.episodes} {word}s done"))
         elif m.solved and m.solved_at:
             items.append(("Solved", f"gen {m.solved_at['generation']}"))
         elif m.eval_score is not None:
@@ -212,7 +213,11 @@ class EvolutionArena:
                 "generation",
                 (
                     ("best_score", f"best {unit}", (120, 220, 120)),
-                    ("eval_score", "champion on fresh courses", (240, 110, 160)),
+                    (
+                        "eval_score",
+                        f"champion, fresh {self.scene.spec.episode_name}s",
+                        (240, 110, 160),
+                    ),
                 ),
             ),
         ]

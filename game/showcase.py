@@ -53,18 +53,16 @@ class ShowcaseArena:
         scores = self.metrics.series.get("score")
         mean = f"{np.mean(scores.arrays()[1]):.1f}" if scores and len(scores) else "-"
         return [
-            ("Course", str(m.episodes + 1)),
+            (self.scene.spec.episode_name.capitalize(), str(m.episodes + 1)),
             ("Score", str(int(self.scene.scores[0]))),
             ("Best", "-" if m.best_score is None else f"{m.best_score:g}"),
             ("Mean", mean),
         ]
 
     def charts(self) -> list[ChartSpec]:
-        unit = self.scene.spec.score_name
+        unit, word = self.scene.spec.score_name, self.scene.spec.episode_name
         return [
-            ChartSpec(
-                f"{unit.capitalize()} per course", "course", (("score", unit, (120, 220, 120)),)
-            )
+            ChartSpec(f"{unit.capitalize()} per {word}", word, (("score", unit, (120, 220, 120)),))
         ]
 
     def highlight(self) -> int | None:

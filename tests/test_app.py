@@ -132,3 +132,22 @@ def test_reaching_the_budget_in_the_window_stops_training_and_saves(tmp_path):
     assert app.finished and app.arena.metrics.generations == 2
     assert len(list((tmp_path / "runs").iterdir())) == 1
     app.close()
+
+
+def test_cartpole_runs_in_the_window_with_its_carts_drawn(tmp_path, artifacts):
+    from game.views import cartpole_view
+
+    brain = make_brain("hill-climb", brain_shape("cartpole"), None, 0)
+    arena = EvolutionArena("cartpole", brain, 0)
+    app = App(arena, make_view("cartpole"), save_root=tmp_path / "runs", fps=0)
+    for _ in range(120):
+        app.frame()
+    pygame.image.save(app.screen, artifacts / "app_cartpole.png")
+    pixels = pygame.surfarray.array3d(app._game)
+    shares = [
+        colour_share(pixels, cartpole_view.cart_colour(i)) for i in range(brain.population_size)
+    ]
+    assert max(shares) > 0.001, "no cart drawn"
+    assert colour_share(pixels, cartpole_view.LIMIT, tolerance=20) > 0.0001, "no track limits drawn"
+    app.arena.can_save = False
+    app.close()

@@ -44,6 +44,24 @@ def test_train_prints_one_json_line_with_the_shared_keys(tmp_path):
     assert "gen" in result.stderr  # the progress bar
 
 
+@pytest.mark.parametrize("brain", ["hill-climb", "random-search", "ga"])
+def test_train_cartpole_until_solved(tmp_path, brain):
+    result = main_py(
+        "train",
+        "--scene",
+        "cartpole",
+        "--brain",
+        brain,
+        "--until-solved",
+        "--quiet",
+        "--out",
+        str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stdout)
+    assert line["scene"] == "cartpole" and line["solved"] and line["eval_score"] >= 475
+
+
 def test_brain_settings_reach_the_brain_and_the_saved_file(tmp_path):
     result = main_py(
         "train",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from game.scenes.base import Scene, SceneSpec, SolveRule
+from game.scenes.cartpole import CartPoleScene
 from game.scenes.flappy import FlappyScene
 
 
@@ -18,8 +19,13 @@ def _flappy(n: int, capped: bool, independent: bool) -> Scene:
     return FlappyScene(n, max_score=cap, courses=n if independent else 1)
 
 
-SCENES: dict[str, Callable[[int, bool, bool], Scene]] = {"flappy": _flappy}
-SPECS: dict[str, SceneSpec] = {"flappy": FlappyScene.spec}
+def _cartpole(n: int, capped: bool, independent: bool) -> Scene:
+    # Carts are always independent, and CartPole-v1's 500-step limit always applies.
+    return CartPoleScene(n)
+
+
+SCENES: dict[str, Callable[[int, bool, bool], Scene]] = {"flappy": _flappy, "cartpole": _cartpole}
+SPECS: dict[str, SceneSpec] = {"flappy": FlappyScene.spec, "cartpole": CartPoleScene.spec}
 
 
 def make_scene(name: str, n: int, capped: bool = True, independent: bool = False) -> Scene:

@@ -24,6 +24,7 @@ class SceneSpec:
     action_meanings: tuple[str, ...]
     reward_range: tuple[float, float]
     score_name: str  # what one point of score means, e.g. "pipes"
+    episode_name: str = "episode"  # what one episode is called, e.g. "course"
 
     @property
     def obs_dim(self) -> int:

@@ -74,6 +74,7 @@ SPEC = SceneSpec(
     action_meanings=("glide", "flap"),
     reward_range=(DEATH_REWARD, ALIVE_REWARD + PIPE_REWARD),
     score_name="pipes",
+    episode_name="course",
 )
 
 

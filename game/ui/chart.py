@@ -19,11 +19,14 @@ from game.ui import theme
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 52, 16, 46, 40
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values (1, 2 or 5 times a power of ten) spanning low..high."""
+def nice_ticks(low: float, high: float, count: int = 5, whole: bool = False) -> list[float]:
+    """Round tick values (1, 2 or 5 times a power of ten) spanning low..high; `whole`
+    keeps them whole numbers, for axes that count things."""
     if high <= low:
         high = low + 1.0
     raw = (high - low) / max(1, count)
+    if whole:
+        raw = max(raw, 1.0)
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     first = math.ceil(low / step) * step
@@ -137,7 +140,7 @@ class Chart:
             pygame.draw.line(surface, theme.GRID, (plot.left, y), (plot.right, y))
             label = font.render(short_number(value), True, theme.TEXT_DIM)
             surface.blit(label, label.get_rect(midright=(plot.left - 6, y)))
-        for value in nice_ticks(*xr, count=6):
+        for value in nice_ticks(*xr, count=6, whole=True):
             x = plot.left + (value - xr[0]) / (xr[1] - xr[0]) * plot.width
             pygame.draw.line(surface, theme.GRID, (x, plot.top), (x, plot.bottom))
             label = font.render(short_number(value), True, theme.TEXT_DIM)

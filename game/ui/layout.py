@@ -11,6 +11,7 @@ TOP_BAR = 44
 KEY_LINE = 34
 PAD = 10
 MIN_CHART_WIDTH = 320
+MAX_GAME_SHARE = 0.58  # a wide game (CartPole's track) leaves the charts the rest
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ def layout(window: tuple[int, int], world: tuple[int, int], charts: int) -> Layo
     game_h = body.height
     game_w = round(game_h * world[0] / world[1])
     room = body.width - (MIN_CHART_WIDTH + PAD if charts else 0)
+    if charts:
+        room = min(room, round(body.width * MAX_GAME_SHARE))
     if game_w > room:  # a narrow window: shrink the game, keep the charts readable
         game_w = max(1, room)
         game_h = max(1, round(game_w * world[1] / world[0]))

@@ -11,4 +11,8 @@ def make_view(scene_name: str) -> Any:
         from game.views.flappy_view import FlappyView
 
         return FlappyView()
+    if scene_name == "cartpole":
+        from game.views.cartpole_view import CartPoleView
+
+        return CartPoleView()
     raise KeyError(f"no view for scene {scene_name!r}")
