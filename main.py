@@ -165,13 +165,18 @@ def budget_from(args: argparse.Namespace):
 
 def build_arena(args: argparse.Namespace):
     from brains.registry import make_brain
-    from game.arena import EvolutionArena, brain_shape
+    from game.arena import brain_shape, make_arena
 
     try:
         brain = make_brain(args.brain, brain_shape(args.scene), args.population, args.seed)
     except (SettingsError, ValueError) as error:
         fail(str(error))
-    return EvolutionArena(args.scene, brain, args.seed, brain_text=args.brain)
+    if brain.kind != "evolver" and args.max_generations is not None:
+        fail(
+            f"--max-generations does not apply to {brain.name}, which learns every step; "
+            "use --max-episodes or --max-steps"
+        )
+    return make_arena(args.scene, brain, args.seed, brain_text=args.brain)
 
 
 def open_window(arena, args: argparse.Namespace, save_root: Path, budget=None) -> None:

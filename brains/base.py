@@ -6,8 +6,10 @@ same brain trains on our scenes, on gymnasium environments, or on arrays in a te
 - Evolvers (genetic algorithm, NEAT, random search, hill climbing) learn between
   episodes: `ask()` returns a population policy, row i of the observations being agent i;
   `tell(fitness)` scores that population once every agent's episode has ended.
-- Learners (DQN, Q-learning) learn every tick from transitions; Planners look ahead in a
-  model. They get their own base classes when the first of them arrives.
+- Learners (tabular Q-learning, DQN) learn every tick: `act()` explores, `observe()`
+  takes the batch of transitions the step produced, `end_episodes()` hears how many
+  episodes just ended (exploration schedules count them).
+- Planners look ahead in a model; they get their base class when the first arrives.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ class BrainShape:
     obs_dim: int
     n_actions: int
     scene: str = ""
+    obs_low: tuple[float, ...] | None = None  # bounds of each observation, where known
+    obs_high: tuple[float, ...] | None = None
 
 
 class Brain(ABC):
@@ -73,3 +77,39 @@ class Evolver(Brain):
     @abstractmethod
     def generation(self) -> int:
         """Generations told so far."""
+
+
+@dataclass(frozen=True)
+class Transitions:
+    """One tick of experience from the agents that were playing: row i is one agent's
+    (o, a, r, o', terminated, truncated). A truncated episode was cut by a time limit,
+    so its value still bootstraps from o'; a terminated one ended for real."""
+
+    observations: np.ndarray
+    actions: np.ndarray
+    rewards: np.ndarray
+    next_observations: np.ndarray
+    terminated: np.ndarray
+    truncated: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.actions)
+
+
+class Learner(Brain):
+    kind = "learner"
+
+    @abstractmethod
+    def act(self, observations: np.ndarray) -> np.ndarray:
+        """Actions while training (exploring); `champion()` is the greedy policy."""
+
+    @abstractmethod
+    def observe(self, batch: Transitions) -> None:
+        """Learn from one tick of transitions."""
+
+    def end_episodes(self, count: int) -> None:
+        """`count` episodes just ended."""
+
+    def status(self) -> list[tuple[str, str]]:
+        """Extra counters for the window's top bar, e.g. [("epsilon", "0.31")]."""
+        return []

@@ -7,10 +7,13 @@ from typing import Any
 from brains.base import Brain, BrainShape
 from brains.ga import GeneticAlgorithm
 from brains.hill_climb import HillClimb
+from brains.q_table import QTable
 from brains.random_search import RandomSearch
 from brains.settings import SettingsError, build_settings, split_brain_arg
 
-BRAINS: dict[str, Any] = {cls.name: cls for cls in (GeneticAlgorithm, RandomSearch, HillClimb)}
+BRAINS: dict[str, Any] = {
+    cls.name: cls for cls in (GeneticAlgorithm, RandomSearch, HillClimb, QTable)
+}
 
 
 def brain_class(name: str) -> Any:

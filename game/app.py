@@ -58,7 +58,7 @@ class App:
         self.running = True
         self.finished = False  # the budget was reached: training stops, the window stays
         self.frames = 0
-        self.saved_at_generation: int | None = None
+        self.saved_at: str | None = None  # the arena's progress tag at the last save
         self._owed = 0.0
         self._game: pygame.Surface | None = None
 
@@ -131,7 +131,7 @@ class App:
         what = "Solved" if m.solved else "Budget reached"
         path = self.save() if self.arena.can_save else None
         where = f", saved to {path}" if path else ""
-        self.toast.show(f"{what} after {m.generations} generations{where}", theme.GOOD, 3600)
+        self.toast.show(f"{what} after {m.env_steps:,} steps{where}", theme.GOOD, 3600)
         return True
 
     # -- drawing -------------------------------------------------------------------------
@@ -177,25 +177,22 @@ class App:
                 "This brain is already saved: watching does not change it.", theme.TEXT_DIM
             )
             return None
-        if arena.metrics.generations == 0:
-            self.toast.show(
-                "Nothing to save yet: the first generation is still flying.", theme.WARN
-            )
+        if not arena.has_learned():
+            self.toast.show("Nothing to save yet: nothing has been learned.", theme.WARN)
             return None
         try:
             path = arena.save_best(self.save_root)
         except OSError as error:
             self.toast.show(f"Could not save: {error}", theme.WARN)
             return None
-        self.saved_at_generation = arena.metrics.generations
+        self.saved_at = arena.progress_tag()
         self.toast.show(f"Saved best brain to {path}", theme.GOOD)
         return path
 
     def close(self) -> None:
         """Keep what was learned: save the champion if it changed since the last save."""
         arena = self.arena
-        generations = arena.metrics.generations
-        if arena.can_save and generations and self.saved_at_generation != generations:
+        if arena.can_save and arena.has_learned() and self.saved_at != arena.progress_tag():
             path = self.save()
             if path is not None:
                 print(f"Saved best brain to {path}")

@@ -2,22 +2,30 @@
 
 The arena advances the simulation in fixed ticks and knows nothing of frames: the window
 calls `tick()` as often as its speed setting allows, a headless run calls it as fast as
-it can, and both see the same generations for the same seed.
+it can, and both see the same run for the same seed.
+
+Evolvers learn between generations (EvolutionArena); learners learn every tick
+(LearnerArena). Both check their champion greedily on fresh episodes, a slice of ticks
+at a time, and decide "solved" by the scene's rule.
 """
 
 from __future__ import annotations
 
 import time
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from brains.base import BrainShape, Evolver, Policy
+from brains.base import Brain, BrainShape, Evolver, Learner, Policy, Transitions
 from brains.storage import save_brain, unique_directory
 from game.evaluation import EVALUATION, TRAINING, Evaluation, episode_seed
 from game.metrics import Metrics
 from game.scenes import make_scene
+
+Colour = tuple[int, int, int]
+GOLD, BLUE, GREEN, PINK = (255, 196, 0), (90, 170, 255), (120, 220, 120), (240, 110, 160)
 
 
 @dataclass(frozen=True)
@@ -26,7 +34,7 @@ class ChartSpec:
 
     title: str
     x_label: str
-    lines: tuple[tuple[str, str, tuple[int, int, int]], ...]  # (series, legend, colour)
+    lines: tuple[tuple[str, str, Colour], ...]  # (series, legend, colour)
 
 
 @dataclass(frozen=True)
@@ -54,20 +62,20 @@ class Budget:
 class Callback:
     """Watches a run (progress bars, logs); every hook is optional."""
 
-    def on_generation_end(self, arena: EvolutionArena) -> None: ...
+    def on_generation_end(self, arena: Arena) -> None: ...
 
-    def on_evaluation_end(self, arena: EvolutionArena, evaluation: Evaluation) -> None: ...
+    def on_episodes_end(self, arena: Arena, count: int) -> None: ...
+
+    def on_evaluation_end(self, arena: Arena, evaluation: Evaluation) -> None: ...
 
 
 def brain_shape(scene_name: str) -> BrainShape:
     spec = make_scene(scene_name, 1).spec
-    return BrainShape(spec.obs_dim, spec.n_actions, spec.name)
+    return BrainShape(spec.obs_dim, spec.n_actions, spec.name, spec.obs_low, spec.obs_high)
 
 
-class EvolutionArena:
-    """A population of agents, one per member of an Evolver's population, generation by
-    generation on a fresh course each time (so champions generalise), with the champion
-    checked on unseen courses whenever it reaches the solve threshold in training."""
+class Arena:
+    """What every arena shares: counters, greedy checks of the champion, saving."""
 
     EVALUATION_SLICE = 1_000  # evaluation ticks per call of tick(), to keep frames short
     can_save = True
@@ -75,8 +83,9 @@ class EvolutionArena:
     def __init__(
         self,
         scene_name: str,
-        brain: Evolver,
+        brain: Brain,
         seed: int,
+        agents: int,
         callbacks: tuple[Callback, ...] = (),
         brain_text: str | None = None,
     ) -> None:
@@ -84,24 +93,17 @@ class EvolutionArena:
         self.brain = brain
         self.brain_text = brain_text or brain.name  # as the user wrote it, settings included
         self.seed = seed
-        self.scene = make_scene(scene_name, brain.population_size, capped=True)
+        self.scene = make_scene(scene_name, agents, capped=True)
         self.rule = self.scene.solve_rule
         self.metrics = Metrics()
         self.callbacks = list(callbacks)
         self.evaluation: Evaluation | None = None
-        self.last_generation_best_score = 0.0
-        self._policy: Policy | None = None
         self._evaluations = 0
-        self._champion_evaluated = False  # has the current champion had a greedy evaluation?
+        self._champion_evaluated = False  # has the champion had a check since it last changed?
 
     @property
     def title(self) -> str:
         return f"{self.scene.spec.name}: {self.brain.describe()}"
-
-    @property
-    def generation(self) -> int:
-        """The generation now playing (1 for the first)."""
-        return self.metrics.generations + 1
 
     def tick(self) -> None:
         """One tick of training, or one slice of a pending evaluation."""
@@ -109,6 +111,100 @@ class EvolutionArena:
             if self.evaluation.advance(self.EVALUATION_SLICE):
                 self._finish_evaluation()
             return
+        self.train_tick()
+
+    def train_tick(self) -> None:
+        raise NotImplementedError
+
+    def finished(self, budget: Budget) -> bool:
+        # A pending evaluation may still decide "solved": let it finish first.
+        return self.evaluation is None and budget.reached(self.metrics)
+
+    def run(self, budget: Budget) -> None:
+        """Train headless until the budget is reached (Ctrl-C propagates to the caller)."""
+        while not self.finished(budget):
+            self.tick()
+
+    def start_evaluation(self) -> None:
+        seed = episode_seed(self.seed, EVALUATION, self._evaluations)
+        self._evaluations += 1
+        self.evaluation = Evaluation(self.scene_name, self.brain.champion(), seed, self.rule)
+
+    def _finish_evaluation(self) -> None:
+        evaluation, metrics = self.evaluation, self.metrics
+        assert evaluation is not None
+        self.evaluation = None
+        self._champion_evaluated = True
+        metrics.eval_score = evaluation.mean
+        metrics.record("eval_score", self.chart_x(), evaluation.mean)
+        if evaluation.solved and not metrics.solved:
+            metrics.solved = True
+            metrics.solved_at = {
+                "generation": metrics.generations,
+                "episodes": metrics.episodes,
+                "env_steps": metrics.env_steps,
+                "seconds": round(metrics.seconds(), 2),
+            }
+        for callback in self.callbacks:
+            callback.on_evaluation_end(self, evaluation)
+
+    def evaluate_champion(self) -> None:
+        """Finish any pending evaluation; make one if the champion has not had one."""
+        if self.evaluation is None and not self._champion_evaluated and self.has_learned():
+            self.start_evaluation()
+        if self.evaluation is not None:
+            self.evaluation.finish()
+            self._finish_evaluation()
+
+    def has_learned(self) -> bool:
+        """Has training changed the brain yet (is there anything worth saving)?"""
+        raise NotImplementedError
+
+    def chart_x(self) -> float:
+        """Where on the charts' x axis the run is now."""
+        raise NotImplementedError
+
+    def progress_tag(self) -> str:
+        """How far the run got, for names of saved brains: gen12, ep340."""
+        raise NotImplementedError
+
+    def save_best(self, root: Path) -> Path:
+        stem = f"{self.scene_name}-{self.brain.name}-seed{self.seed}-{self.progress_tag()}"
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        return save_brain(self.brain, unique_directory(Path(root), f"{stem}-{stamp}"))
+
+    def check_status(self) -> list[tuple[str, str]]:
+        """The top bar's word on the champion's latest check."""
+        m = self.metrics
+        if self.evaluation is not None:
+            done, word = self.evaluation.episodes_done, self.scene.spec.episode_name
+            return [("Checking champion", f"{done}/{self.rule.episodes} {word}s done")]
+        if m.solved and m.solved_at:
+            if m.generations:
+                return [("Solved", f"gen {m.solved_at['generation']}")]
+            return [("Solved", f"{m.solved_at['env_steps']:,} steps")]
+        if m.eval_score is not None:
+            return [("Last check", f"{m.eval_score:.0f} {self.scene.spec.score_name}")]
+        return []
+
+
+class EvolutionArena(Arena):
+    """A population of agents, one per member of an Evolver's population, generation by
+    generation on a fresh course each time (so champions generalise), with the champion
+    checked on unseen courses whenever it reaches the solve threshold in training."""
+
+    def __init__(self, scene_name: str, brain: Evolver, seed: int, **kwargs) -> None:
+        super().__init__(scene_name, brain, seed, brain.population_size, **kwargs)
+        self.brain: Evolver = brain
+        self.last_generation_best_score = 0.0
+        self._policy: Policy | None = None
+
+    @property
+    def generation(self) -> int:
+        """The generation now playing (1 for the first)."""
+        return self.metrics.generations + 1
+
+    def train_tick(self) -> None:
         if self._policy is None:
             self._policy = self.brain.ask()
             self.scene.reset(episode_seed(self.seed, TRAINING, self.metrics.generations))
@@ -121,15 +217,6 @@ class EvolutionArena:
             self.metrics.episode_scores(scene.scores[ended])
         if scene.all_done:
             self._end_generation()
-
-    def finished(self, budget: Budget) -> bool:
-        # A pending evaluation may still decide "solved": let it finish first.
-        return self.evaluation is None and budget.reached(self.metrics)
-
-    def run(self, budget: Budget) -> None:
-        """Train headless until the budget is reached (Ctrl-C propagates to the caller)."""
-        while not self.finished(budget):
-            self.tick()
 
     def _end_generation(self) -> None:
         scene, metrics = self.scene, self.metrics
@@ -147,77 +234,42 @@ class EvolutionArena:
         for callback in self.callbacks:
             callback.on_generation_end(self)
         if self.last_generation_best_score >= self.rule.threshold:
-            self.evaluation = self._new_evaluation()
+            self.start_evaluation()
 
-    def _new_evaluation(self) -> Evaluation:
-        seed = episode_seed(self.seed, EVALUATION, self._evaluations)
-        self._evaluations += 1
-        return Evaluation(self.scene_name, self.brain.champion(), seed, self.rule)
+    def has_learned(self) -> bool:
+        return self.metrics.generations > 0
 
-    def _finish_evaluation(self) -> None:
-        evaluation, metrics = self.evaluation, self.metrics
-        assert evaluation is not None
-        self.evaluation = None
-        self._champion_evaluated = True
-        metrics.eval_score = evaluation.mean
-        metrics.record("eval_score", metrics.generations, evaluation.mean)
-        if evaluation.solved and not metrics.solved:
-            metrics.solved = True
-            metrics.solved_at = {
-                "generation": metrics.generations,
-                "env_steps": metrics.env_steps,
-                "seconds": round(metrics.seconds(), 2),
-            }
-        for callback in self.callbacks:
-            callback.on_evaluation_end(self, evaluation)
+    def chart_x(self) -> float:
+        return self.metrics.generations
 
-    def evaluate_champion(self) -> None:
-        """Finish any pending evaluation; make one if the champion has not had one."""
-        if self.evaluation is None and not self._champion_evaluated and self.metrics.generations:
-            self.evaluation = self._new_evaluation()
-        if self.evaluation is not None:
-            self.evaluation.finish()
-            self._finish_evaluation()
-
-    # -- what the window and the command line ask of a run ---------------------------
+    def progress_tag(self) -> str:
+        return f"gen{self.metrics.generations}"
 
     def hud(self) -> list[tuple[str, str]]:
         m = self.metrics
         alive = int(np.count_nonzero(self.scene.alive))
-        items = [
+        return [
             ("Generation", str(self.generation)),
             ("Alive", f"{alive}/{self.scene.n}"),
             ("Score", str(int(self.scene.scores.max()))),
             ("Best", "-" if m.best_score is None else f"{m.best_score:g}"),
+            *self.check_status(),
         ]
-        if self.evaluation is not None:
-            done = self.evaluation.episodes_done
-            word = self.scene.spec.episode_name
-            items.append(("Checking champion", f"{done}/{self.rule.episodes} {word}s done"))
-        elif m.solved and m.solved_at:
-            items.append(("Solved", f"gen {m.solved_at['generation']}"))
-        elif m.eval_score is not None:
-            items.append(("Last check", f"{m.eval_score:.0f} {self.scene.spec.score_name}"))
-        return items
 
     def charts(self) -> list[ChartSpec]:
-        unit = self.scene.spec.score_name
+        unit, word = self.scene.spec.score_name, self.scene.spec.episode_name
         return [
             ChartSpec(
                 "Fitness per generation",
                 "generation",
-                (("best_fitness", "best", (255, 196, 0)), ("mean_fitness", "mean", (90, 170, 255))),
+                (("best_fitness", "best", GOLD), ("mean_fitness", "mean", BLUE)),
             ),
             ChartSpec(
                 f"{unit.capitalize()} per generation",
                 "generation",
                 (
-                    ("best_score", f"best {unit}", (120, 220, 120)),
-                    (
-                        "eval_score",
-                        f"champion, fresh {self.scene.spec.episode_name}s",
-                        (240, 110, 160),
-                    ),
+                    ("best_score", f"best {unit}", GREEN),
+                    ("eval_score", f"champion, fresh {word}s", PINK),
                 ),
             ),
         ]
@@ -228,7 +280,122 @@ class EvolutionArena:
         living = np.flatnonzero(self.scene.alive)
         return int(living[0]) if len(living) else None
 
-    def save_best(self, root: Path) -> Path:
-        stem = f"{self.scene_name}-{self.brain.name}-seed{self.seed}-gen{self.metrics.generations}"
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        return save_brain(self.brain, unique_directory(Path(root), f"{stem}-{stamp}"))
+
+class LearnerArena(Arena):
+    """A learner playing `population_size` agents at once, learning from every tick.
+    Agents that finish start again at once where the scene allows it (CartPole's carts);
+    otherwise the scene restarts when all are done (Flappy's shared course). The greedy
+    policy is checked on fresh episodes every CHECK_EVERY environment steps."""
+
+    CHECK_EVERY = 2_000  # environment steps between greedy checks
+    AVERAGE_OVER = 100  # episodes in the moving average of returns
+
+    def __init__(self, scene_name: str, brain: Learner, seed: int, **kwargs) -> None:
+        super().__init__(scene_name, brain, seed, brain.population_size, **kwargs)
+        self.brain: Learner = brain
+        self._observations: np.ndarray | None = None
+        self._restarts = 0
+        self._recent: deque[float] = deque(maxlen=self.AVERAGE_OVER)
+        self._next_check = self.CHECK_EVERY
+
+    def train_tick(self) -> None:
+        scene, metrics = self.scene, self.metrics
+        if self._observations is None:
+            self._restart_scene()
+        obs = self._observations
+        playing = scene.alive.copy()
+        actions = self.brain.act(obs)
+        rewards, terminated, truncated = scene.step(actions)
+        next_obs = scene.observe()
+        self.brain.observe(
+            Transitions(
+                obs[playing],
+                actions[playing],
+                rewards[playing],
+                next_obs[playing],
+                terminated[playing],
+                truncated[playing],
+            )
+        )
+        metrics.env_steps += int(np.count_nonzero(playing))
+        self._champion_evaluated = False
+        ended = terminated | truncated
+        if ended.any():
+            self._episodes_ended(ended)
+        if hasattr(scene, "reset_agents"):
+            scene.reset_agents(ended)
+            next_obs = scene.observe()
+        elif scene.all_done:
+            self._restart_scene()
+            next_obs = self._observations
+        self._observations = next_obs
+        if metrics.env_steps >= self._next_check:
+            self._next_check = (metrics.env_steps // self.CHECK_EVERY + 1) * self.CHECK_EVERY
+            self.start_evaluation()
+
+    def _restart_scene(self) -> None:
+        self.scene.reset(episode_seed(self.seed, TRAINING, self._restarts))
+        self._restarts += 1
+        self._observations = self.scene.observe()
+
+    def _episodes_ended(self, ended: np.ndarray) -> None:
+        scene, metrics = self.scene, self.metrics
+        metrics.episode_scores(scene.scores[ended])
+        for value in scene.returns[ended]:
+            self._recent.append(float(value))
+            metrics.record("return", metrics.env_steps, float(value))
+            metrics.record("return_average", metrics.env_steps, float(np.mean(self._recent)))
+        count = int(np.count_nonzero(ended))
+        self.brain.end_episodes(count)
+        for callback in self.callbacks:
+            callback.on_episodes_end(self, count)
+
+    def has_learned(self) -> bool:
+        return self.metrics.env_steps > 0
+
+    def chart_x(self) -> float:
+        return self.metrics.env_steps
+
+    def progress_tag(self) -> str:
+        return f"ep{self.metrics.episodes}"
+
+    def hud(self) -> list[tuple[str, str]]:
+        m = self.metrics
+        average = f"{np.mean(self._recent):.0f}" if self._recent else "-"
+        return [
+            ("Episodes", f"{m.episodes:,}"),
+            ("Steps", f"{m.env_steps:,}"),
+            (f"Mean of last {self.AVERAGE_OVER}", average),
+            *self.brain.status(),
+            *self.check_status(),
+        ]
+
+    def charts(self) -> list[ChartSpec]:
+        unit = self.scene.spec.score_name
+        return [
+            ChartSpec(
+                "Return per episode",
+                "environment steps",
+                (
+                    ("return", "return", BLUE),
+                    ("return_average", f"mean of last {self.AVERAGE_OVER}", GOLD),
+                ),
+            ),
+            ChartSpec(
+                f"Greedy policy on fresh {self.scene.spec.episode_name}s",
+                "environment steps",
+                (("eval_score", f"mean {unit}", PINK),),
+            ),
+        ]
+
+    def highlight(self) -> int | None:
+        return 0 if self.scene.alive[0] else None
+
+
+def make_arena(scene_name: str, brain: Brain, seed: int, **kwargs) -> Arena:
+    """The arena that suits the brain: generations for evolvers, ticks for learners."""
+    if isinstance(brain, Evolver):
+        return EvolutionArena(scene_name, brain, seed, **kwargs)
+    if isinstance(brain, Learner):
+        return LearnerArena(scene_name, brain, seed, **kwargs)
+    raise TypeError(f"brain {brain.name} is neither an evolver nor a learner")

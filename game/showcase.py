@@ -68,5 +68,11 @@ class ShowcaseArena:
     def highlight(self) -> int | None:
         return 0
 
+    def has_learned(self) -> bool:
+        return False
+
+    def progress_tag(self) -> str:
+        return f"ep{self.metrics.episodes}"
+
     def save_best(self, root: Path) -> Path:
         raise RuntimeError("a watched brain is already saved")

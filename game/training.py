@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from game.arena import Budget, Callback, EvolutionArena
+from game.arena import Arena, Budget, Callback
 from game.evaluation import Evaluation
 
 RESULT_KEYS = (
@@ -26,19 +26,21 @@ RESULT_KEYS = (
 
 
 class ProgressBar(Callback):
-    """One bar step per generation, with the latest scores beside it."""
+    """One bar step per generation (evolvers) or per episode (learners), with the latest
+    scores beside it."""
 
-    def __init__(self, arena: EvolutionArena, budget: Budget, enabled: bool) -> None:
+    def __init__(self, arena: Arena, budget: Budget, enabled: bool) -> None:
+        evolver = arena.brain.kind == "evolver"
         self.bar = tqdm(
-            total=budget.max_generations,
-            unit="gen",
+            total=budget.max_generations if evolver else budget.max_episodes,
+            unit="gen" if evolver else "ep",
             desc=f"{arena.scene_name} {arena.brain.name}",
             file=sys.stderr,
             disable=not enabled,
             dynamic_ncols=True,
         )
 
-    def on_generation_end(self, arena: EvolutionArena) -> None:
+    def on_generation_end(self, arena: Arena) -> None:
         m = arena.metrics
         self.bar.update(1)
         self.bar.set_postfix(
@@ -48,13 +50,23 @@ class ProgressBar(Callback):
             refresh=False,
         )
 
-    def on_evaluation_end(self, arena: EvolutionArena, evaluation: Evaluation) -> None:
+    def on_episodes_end(self, arena: Arena, count: int) -> None:
+        m = arena.metrics
+        self.bar.update(count)
+        self.bar.set_postfix(
+            best="-" if m.best_score is None else f"{m.best_score:g}",
+            check="-" if m.eval_score is None else f"{m.eval_score:.0f}",
+            steps=f"{m.env_steps:.3g}",
+            refresh=False,
+        )
+
+    def on_evaluation_end(self, arena: Arena, evaluation: Evaluation) -> None:
         if self.bar.disable:
             return
         scores = " ".join(f"{s:g}" for s in evaluation.scores)
         verdict = "solved" if evaluation.solved else "not yet"
         self.bar.write(
-            f"champion of generation {arena.metrics.generations} on fresh courses: "
+            f"champion after {arena.progress_tag()} on fresh {arena.scene.spec.episode_name}s: "
             f"{scores} ({verdict})",
             file=sys.stderr,  # stdout is kept for the one JSON line
         )
@@ -63,7 +75,7 @@ class ProgressBar(Callback):
         self.bar.close()
 
 
-def train(arena: EvolutionArena, budget: Budget, out: Path, progress: bool = True) -> dict:
+def train(arena: Arena, budget: Budget, out: Path, progress: bool = True) -> dict:
     """Train until the budget (or Ctrl-C), save the champion, return the result line."""
     bar = ProgressBar(arena, budget, progress)
     arena.callbacks.append(bar)
@@ -76,7 +88,7 @@ def train(arena: EvolutionArena, budget: Budget, out: Path, progress: bool = Tru
     finally:
         bar.close()
     saved_to = None
-    if arena.metrics.generations:
+    if arena.has_learned():
         saved_to = str(arena.save_best(out))
     if interrupted:
         print(
@@ -89,7 +101,7 @@ def train(arena: EvolutionArena, budget: Budget, out: Path, progress: bool = Tru
         "brain": arena.brain_text,
         "seed": arena.seed,
         "solved": m.solved,
-        "generations": m.generations,
+        "generations": m.generations if arena.brain.kind == "evolver" else None,
         "episodes": m.episodes,
         "env_steps": m.env_steps,
         "wall_seconds": round(m.seconds(), 3),

@@ -82,7 +82,7 @@ def test_keys_pause_change_speed_fast_forward_save_and_quit(tmp_path):
     app.frame()
     assert not app.running
     # Closing saves again only if a generation ended since S was pressed.
-    expected = 1 if app.saved_at_generation == app.arena.metrics.generations else 2
+    expected = 1 if app.saved_at == app.arena.progress_tag() else 2
     app.close()
     assert len(list((tmp_path / "runs").iterdir())) == expected
 
@@ -151,3 +151,17 @@ def test_cartpole_runs_in_the_window_with_its_carts_drawn(tmp_path, artifacts):
     assert colour_share(pixels, cartpole_view.LIMIT, tolerance=20) > 0.0001, "no track limits drawn"
     app.arena.can_save = False
     app.close()
+
+
+def test_a_learner_runs_in_the_window_with_its_return_chart(tmp_path):
+    from game.arena import make_arena
+
+    arena = make_arena("cartpole", make_brain("q-table", brain_shape("cartpole"), 8, 0), 0)
+    app = App(arena, make_view("cartpole"), save_root=tmp_path / "runs", fps=0, speed=None)
+    for _ in range(60):
+        app.frame()
+    assert arena.metrics.episodes > 0 and "return" in arena.metrics.series
+    assert any(label == "Epsilon" for label, _ in arena.hud())
+    app.running = False
+    app.close()  # saves what was learned
+    assert len(list((tmp_path / "runs").iterdir())) == 1

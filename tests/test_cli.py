@@ -62,6 +62,30 @@ def test_train_cartpole_until_solved(tmp_path, brain):
     assert line["scene"] == "cartpole" and line["solved"] and line["eval_score"] >= 475
 
 
+def test_a_learner_reports_no_generations_and_refuses_a_generation_budget(tmp_path):
+    result = main_py(
+        "train",
+        "--scene",
+        "cartpole",
+        "--brain",
+        "q-table",
+        "--max-steps",
+        "3000",
+        "--quiet",
+        "--out",
+        str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stdout)
+    assert line["generations"] is None and line["env_steps"] == 3000 and line["episodes"] > 10
+    refused = main_py(
+        "train", "--scene", "cartpole", "--brain", "q-table", "--max-generations", "3"
+    )
+    assert (
+        refused.returncode == 2 and "--max-generations does not apply to q-table" in refused.stderr
+    )
+
+
 def test_brain_settings_reach_the_brain_and_the_saved_file(tmp_path):
     result = main_py(
         "train",

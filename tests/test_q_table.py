@@ -1,0 +1,110 @@
+"""Tabular Q-learning: binning, the update rule on hand-made transitions, and learning."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from brains.base import BrainShape, Transitions
+from brains.q_table import QTable, QTableSettings
+from brains.registry import make_brain
+from brains.settings import SettingsError
+from brains.storage import load_brain, save_brain
+from game.arena import Budget, LearnerArena, brain_shape, make_arena
+
+CARTPOLE = BrainShape(4, 2, "cartpole")
+
+
+def test_cartpole_defaults_are_the_classic_bins_and_edges_clip():
+    table = QTable(CARTPOLE, 1, 0)
+    assert table.bins.tolist() == [8, 8, 10, 10] and table.q.shape == (6400, 2)
+    far = np.array([[-99, -99, -99, -99], [99, 99, 99, 99]], dtype=np.float32)
+    assert table.states(far).tolist() == [0, 6399]
+
+
+def batch(s, a, r, s2, terminated=False, truncated=False) -> Transitions:
+    return Transitions(
+        np.array([s], dtype=np.float32),
+        np.array([a]),
+        np.array([r], dtype=float),
+        np.array([s2], dtype=np.float32),
+        np.array([terminated]),
+        np.array([truncated]),
+    )
+
+
+def test_the_update_bootstraps_through_time_limits_but_not_through_true_ends():
+    settings = QTableSettings(alpha=0.5, gamma=0.9)
+    here, there = [0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 0.1, 1.0]
+    for terminated, truncated, expected in (
+        (False, False, 0.5 * (1 + 0.9 * 4)),
+        (False, True, 0.5 * (1 + 0.9 * 4)),
+        (True, False, 0.5 * 1),
+    ):
+        table = QTable(CARTPOLE, 1, 0, settings)
+        s2 = table.states(np.array([there], dtype=np.float32))[0]
+        table.q[s2] = [4.0, 2.0]
+        table.observe(batch(here, 1, 1.0, there, terminated, truncated))
+        s = table.states(np.array([here], dtype=np.float32))[0]
+        assert table.q[s, 1] == pytest.approx(expected)
+        assert table.q[s, 0] == 0.0
+
+
+def test_epsilon_decays_per_episode_down_to_its_floor():
+    table = QTable(CARTPOLE, 1, 0, QTableSettings(epsilon=1.0, epsilon_decay=0.5, epsilon_min=0.1))
+    table.end_episodes(1)
+    assert table.epsilon == 0.5
+    table.end_episodes(10)
+    assert table.epsilon == 0.1
+
+
+def test_bad_bins_are_one_line_errors():
+    shape = brain_shape("cartpole")
+    assert make_brain("q-table:bins=4/4/6/6", shape, None, 0).bins.tolist() == [4, 4, 6, 6]
+    assert make_brain("q-table:bins=4x4x6x6", shape, None, 0).bins.tolist() == [4, 4, 6, 6]
+    with pytest.raises(ValueError, match="bins has 2 values, the scene has 4"):
+        make_brain("q-table:bins=8/8", shape, None, 0)
+    with pytest.raises(SettingsError, match="not key=value"):
+        make_brain("q-table:bins=8,8,10,10", shape, None, 0)  # commas separate settings
+    with pytest.raises(ValueError, match="separated by /"):
+        QTable(shape, 1, 0, QTableSettings(low="a/b/c/d"))
+    with pytest.raises(ValueError, match="use fewer bins"):
+        QTable(brain_shape("flappy"), 1, 0, QTableSettings(bins="40/40/40/40/40/40/40"))
+
+
+def test_q_learning_mean_return_rises_on_cartpole():
+    arena = make_arena("cartpole", make_brain("q-table", brain_shape("cartpole"), 16, 0), 0)
+    assert isinstance(arena, LearnerArena)
+    arena.run(Budget(max_steps=150_000))
+    _, average = arena.metrics.series["return_average"].arrays()
+    assert average[:5].mean() < 30  # random pushing drops the pole in about 20 steps
+    assert average[-5:].mean() > 2.5 * average[:5].mean()
+    assert arena.metrics.eval_score is not None
+
+
+def test_the_learner_arena_counts_steps_episodes_and_checks_every_2000_steps():
+    arena = make_arena("cartpole", make_brain("q-table", brain_shape("cartpole"), 4, 1), 1)
+    arena.run(Budget(max_steps=10_000))
+    m = arena.metrics
+    assert 10_000 <= m.env_steps < 10_004 and m.episodes > 100
+    assert arena._evaluations == 5  # one greedy check per 2,000 steps
+    assert m.generations == 0
+
+
+def test_a_saved_table_plays_like_the_original(tmp_path):
+    arena = make_arena("cartpole", make_brain("q-table", brain_shape("cartpole"), 4, 2), 2)
+    arena.run(Budget(max_steps=5_000))
+    loaded = load_brain(save_brain(arena.brain, tmp_path / "brain"))
+    obs = np.random.default_rng(0).normal(0, 0.5, size=(300, 4)).astype(np.float32)
+    assert np.array_equal(loaded.q, arena.brain.q)
+    decided = np.ptp(loaded.q[loaded.states(obs)], axis=1) > 0  # elsewhere ties break at random
+    assert decided.sum() > 50
+    assert np.array_equal(
+        loaded.champion().act(obs)[decided], arena.brain.champion().act(obs)[decided]
+    )
+
+
+def test_q_learning_also_plays_flappy_with_the_course_restarting_when_all_birds_are_done():
+    arena = make_arena("flappy", make_brain("q-table", brain_shape("flappy"), 8, 0), 0)
+    arena.run(Budget(max_episodes=40))
+    assert arena.metrics.episodes >= 40 and arena._restarts >= 5
