@@ -144,6 +144,45 @@ def build_parser() -> Parser:
     )
     add_experiment_options(train)
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    compare = commands.add_parser(
+        "compare",
+        help="race several brains on one task, side by side, with one chart",
+        description="Race brains on the same scene and seed. In the window: one panel per "
+        "brain and one shared chart against environment steps, and a results table when "
+        "every brain has solved or run out of budget. With --headless: every brain on "
+        "--seeds seeds, one JSON line per brain and seed on stdout (the keys of train), a "
+        "table on stderr. Budget per brain: until solved, at most --max-steps (default "
+        "200,000) environment steps.",
+    )
+    compare.add_argument(
+        "--scene", type=scene_name, default="cartpole", help="the game (default cartpole)"
+    )
+    compare.add_argument(
+        "--brains",
+        required=True,
+        metavar="LIST",
+        help="brains to race, comma-separated, each with optional settings: "
+        "random-search,hill-climb,q-table,ga or ga:hidden=4,mutation=0.2,q-table",
+    )
+    compare.add_argument("--seed", type=seed_int, default=0, help="the (first) seed (default 0)")
+    compare.add_argument(
+        "--max-steps",
+        type=positive_int,
+        default=200_000,
+        metavar="N",
+        help="environment steps each brain may use (default 200,000)",
+    )
+    compare.add_argument(
+        "--headless", action="store_true", help="no window: race and print results"
+    )
+    compare.add_argument(
+        "--seeds",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="headless: race on N seeds, from --seed on (default 1)",
+    )
+    add_window_options(compare)
     watch = commands.add_parser(
         "watch", help="open the window with a saved brain playing fresh episodes"
     )
@@ -235,6 +274,51 @@ def command_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_compare(args: argparse.Namespace) -> int:
+    from brains.registry import make_brain
+    from game.arena import Budget, brain_shape
+    from game.compare import CompareArena, split_brain_list
+
+    brains = split_brain_list(args.brains)
+    if not brains:
+        fail("--brains: give at least one brain")
+    budget = Budget(max_steps=args.max_steps, until_solved=True)
+    shape = brain_shape(args.scene)
+
+    def build(seed: int) -> list:
+        try:
+            return [(text, make_brain(text, shape, None, seed)) for text in brains]
+        except (SettingsError, ValueError) as error:
+            fail(str(error))
+
+    if not args.headless:
+        race = CompareArena(args.scene, build(args.seed), args.seed, budget)
+        open_window(race, args, Path("runs"))
+        return 0
+    from game.compare import SUMMARY_HEADERS, format_table, summarise
+    from game.training import train
+
+    build(args.seed)  # bad brains fail now, before any racing
+    results = []
+    seeds = range(args.seed, args.seed + args.seeds)
+    try:
+        for seed in seeds:
+            race = CompareArena(args.scene, build(seed), seed, budget)
+            for lane in race.lanes:
+                result = train(lane.arena, budget, out=None, progress=False)
+                results.append(result)
+                print(json.dumps(result), flush=True)
+                print(
+                    f"{lane.label} seed {seed}: solved={result['solved']} "
+                    f"steps={result['env_steps']:,}",
+                    file=sys.stderr,
+                )
+    except KeyboardInterrupt:
+        print("Interrupted: the table covers the runs that finished.", file=sys.stderr)
+    print(format_table(SUMMARY_HEADERS, summarise(results)), file=sys.stderr)
+    return 0
+
+
 def _stop_like_ctrl_c(signum: int, frame: object) -> None:
     """A polite `kill` stops a run the way Ctrl-C does: it still saves."""
     raise KeyboardInterrupt
@@ -249,7 +333,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args(["run"])
     signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
-    return {"run": command_run, "train": command_train, "watch": command_watch}[args.command](args)
+    commands = {
+        "run": command_run,
+        "train": command_train,
+        "watch": command_watch,
+        "compare": command_compare,
+    }
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

@@ -57,6 +57,11 @@ class Brain(ABC):
         """A short label for the window, e.g. "GA (hidden 8)"."""
         return self.name
 
+    @classmethod
+    def supports(cls, shape: BrainShape) -> str | None:
+        """Why this brain cannot play a scene of this shape, or None if it can."""
+        return None
+
 
 class Evolver(Brain):
     kind = "evolver"

@@ -125,6 +125,15 @@ class QTable(Learner):
         bins = "x".join(str(b) for b in self.bins)
         return f"Q-table, {bins} bins"
 
+    @classmethod
+    def supports(cls, shape: BrainShape) -> str | None:
+        if shape.scene in SCENE_DEFAULTS:
+            return None
+        bounds = (shape.obs_low or ()) + (shape.obs_high or ())
+        if len(bounds) != 2 * shape.obs_dim or not np.all(np.isfinite(bounds)):
+            return "its observations have no finite bounds to cut into bins"
+        return None
+
     def states(self, observations: np.ndarray) -> np.ndarray:
         """Row of the table for each observation."""
         scaled = (observations - self.low) / (self.high - self.low) * self.bins

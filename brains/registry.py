@@ -30,6 +30,13 @@ def make_brain(text: str, shape: BrainShape, population: int | None, seed: int) 
         cls = brain_class(name)
     except KeyError as error:
         raise SettingsError(error.args[0]) from None
+    reason = cls.supports(shape)
+    if reason:
+        fitting = sorted(n for n, c in BRAINS.items() if c.supports(shape) is None)
+        raise SettingsError(
+            f"brain {name} does not support scene {shape.scene or '?'} ({reason}); "
+            f"brains for it: {', '.join(fitting)}"
+        )
     settings = build_settings(cls.Settings, values, name)
     population = cls.default_population if population is None else population
     return cls(shape, population=population, seed=seed, settings=settings)

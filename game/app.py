@@ -14,6 +14,7 @@ from typing import Any
 import pygame
 
 from game.arena import Budget
+from game.ui import lanes as lane_ui
 from game.ui import theme
 from game.ui.chart import Chart
 from game.ui.hud import Toast, draw_key_line, draw_top_bar
@@ -139,7 +140,11 @@ class App:
     def draw(self) -> None:
         screen = self.screen
         screen.fill(theme.BACKGROUND)
-        where = layout(screen.get_size(), self.view.world_size, len(self.charts))
+        lanes = getattr(self.arena, "lanes", None)
+        world = (
+            lane_ui.grid_world(self.view.world_size, len(lanes)) if lanes else self.view.world_size
+        )
+        where = layout(screen.get_size(), world, len(self.charts))
         if self._game is None or self._game.get_size() != where.game.size:
             self._game = pygame.Surface(where.game.size)
             self._draw_game()
@@ -155,7 +160,23 @@ class App:
 
     def _draw_game(self) -> None:
         assert self._game is not None
-        self.view.draw(self._game, self._game.get_rect(), self.arena.scene, self.arena.highlight())
+        lanes = getattr(self.arena, "lanes", None)
+        if not lanes:
+            self.view.draw(
+                self._game, self._game.get_rect(), self.arena.scene, self.arena.highlight()
+            )
+            return
+        self._game.fill(theme.BACKGROUND)
+        for lane, (label, rect) in zip(
+            lanes, lane_ui.lane_rects(self._game.get_rect(), len(lanes)), strict=True
+        ):
+            self.view.draw(self._game, rect, lane.shown.scene, lane.shown.highlight())
+            solved = lane.arena.metrics.solved
+            lane_ui.draw_label(self._game, label, lane.label, lane.status(), lane.colour, solved)
+        if self.arena.all_done:
+            lane_ui.draw_results(
+                self._game, self._game.get_rect(), self.arena.RESULT_HEADERS, self.arena.results()
+            )
 
     def _badges(self) -> list[tuple[str, str, tuple[int, int, int]]]:
         badges = []

@@ -67,8 +67,10 @@ class Metrics:
     series: dict[str, Series] = field(default_factory=dict)
     version: int = 0
     started: float = field(default_factory=time.perf_counter)
+    busy: float = 0.0  # seconds spent in this run's own ticks (fair when runs share a CPU)
 
     def seconds(self) -> float:
+        """Wall seconds since the run started."""
         return time.perf_counter() - self.started
 
     def record(self, name: str, x: float, y: float, reduce: str = "mean") -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 from tqdm import tqdm
@@ -75,8 +76,11 @@ class ProgressBar(Callback):
         self.bar.close()
 
 
-def train(arena: Arena, budget: Budget, out: Path, progress: bool = True) -> dict:
-    """Train until the budget (or Ctrl-C), save the champion, return the result line."""
+def train(arena: Arena, budget: Budget, out: Path | None, progress: bool = True) -> dict:
+    """Train until the budget (or Ctrl-C), save the champion under `out` (unless None),
+    return the result line."""
+    if not arena.has_learned():
+        arena.metrics.started = time.perf_counter()  # the clock starts with training
     bar = ProgressBar(arena, budget, progress)
     arena.callbacks.append(bar)
     interrupted = False
@@ -88,7 +92,7 @@ def train(arena: Arena, budget: Budget, out: Path, progress: bool = True) -> dic
     finally:
         bar.close()
     saved_to = None
-    if arena.has_learned():
+    if out is not None and arena.has_learned():
         saved_to = str(arena.save_best(out))
     if interrupted:
         print(
