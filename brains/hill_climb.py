@@ -24,7 +24,7 @@ from brains.linear import LinearSearch
 
 @dataclass
 class HillClimbSettings:
-    noise: float = 0.1  # starting standard deviation of a step (the classic value)
+    noise: float = 0.5  # starting standard deviation of a step (the classic uses 0.1, fixed)
     adaptive: bool = True  # grow the noise when stuck, shrink it on progress
     grow: float = 2.0  # noise multiplier after a generation with no improvement
     shrink: float = 0.5  # noise multiplier after an improvement
@@ -56,8 +56,7 @@ class HillClimb(LinearSearch):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.noise = self.settings.noise
-        self._first = True
-        self._incumbent_plays = 0  # evaluations averaged into best_score
+        self._incumbent_plays = 0  # evaluations averaged into best_score; 0 before the first
 
     def describe(self) -> str:
         kind = "adaptive" if self.settings.adaptive else "classic"
@@ -68,21 +67,17 @@ class HillClimb(LinearSearch):
         return self.settings.reevaluate and self.candidates >= 2
 
     def propose(self, count: int) -> np.ndarray:
-        if self._first:  # the first generation scores the starting point itself
-            return np.repeat(self.best[None], count, axis=0)
         steps = self.rng.normal(0.0, self.noise, (count, *self.best.shape))
-        if self._replays:
-            steps[0] = 0.0  # candidate 0 is the incumbent, played again
+        if self._replays or self._incumbent_plays == 0:
+            steps[0] = 0.0  # candidate 0 is the incumbent (at first, the starting point)
         return self.best[None] + steps
 
     def judge(self, scores: np.ndarray, proposals: np.ndarray) -> None:
-        if self._first:
-            self._first = False
-            self.best_score, self._incumbent_plays = float(scores.mean()), 1
-            return
-        if self._replays:
-            plays = self._incumbent_plays
-            self.best_score = (self.best_score * plays + scores[0]) / (plays + 1)
+        plays = self._incumbent_plays
+        first = plays == 0
+        if self._replays or first:
+            scored = float(scores[0])
+            self.best_score = scored if first else (self.best_score * plays + scored) / (plays + 1)
             self._incumbent_plays = plays + 1
             scores = scores.copy()
             scores[0] = -np.inf  # the incumbent cannot replace itself
@@ -90,7 +85,7 @@ class HillClimb(LinearSearch):
         super().judge(scores, proposals)
         if self.best_score > before:
             self._incumbent_plays = 1
-        if self.settings.adaptive:
+        if self.settings.adaptive and not first:
             # On flat ground (every policy drops the pole in ~9 steps) scores differ by
             # noise alone; counting that as progress would shrink the noise and freeze
             # the climb. Only a real gain shrinks it.

@@ -37,7 +37,7 @@ def test_whole_episodes_agree_with_gymnasium(seed, pilot):
         if pilot == "random":
             action = int(rng.integers(2))
         else:  # a linear controller that balances for the full 500 steps
-            x, x_dot, theta, theta_dot = scene.state[0]
+            x, x_dot, theta, theta_dot = scene.cart_states()[0]
             action = int(0.1 * x + 0.5 * x_dot + 10 * theta + 2 * theta_dot > 0)
         actions.append(action)
         reward, terminated, truncated = scene.step(np.array([action]))
@@ -63,10 +63,10 @@ def test_many_carts_step_independently_and_finished_carts_stay_put():
         scene.step(actions)
     # Cart 5 alone, from the same start with the same actions, ends in the same state.
     alone.reset(0)
-    alone.state = np.random.default_rng(3).uniform(-0.05, 0.05, (64, 4))[5:6].copy()
+    alone.state = np.random.default_rng(3).uniform(-0.05, 0.05, (64, 4))[5:6].T.copy()
     for actions in plan:
         alone.step(actions[5:6])
-    assert np.array_equal(alone.state[0], scene.state[5])
+    assert np.array_equal(alone.cart_states()[0], scene.cart_states()[5])
     assert scene.all_done and scene.scores.max() <= cp.TIME_LIMIT
 
 
@@ -76,11 +76,11 @@ def test_reset_agents_restarts_only_the_chosen_carts():
     while scene.alive.all():
         scene.step(np.zeros(4, dtype=int))
     done = ~scene.alive
-    kept = scene.state[scene.alive].copy()
+    kept = scene.cart_states()[scene.alive].copy()
     scene.reset_agents(done)
     assert scene.alive.all()
-    assert np.array_equal(scene.state[~done], kept)
-    assert np.all(np.abs(scene.state[done]) <= cp.START_RANGE)
+    assert np.array_equal(scene.cart_states()[~done], kept)
+    assert np.all(np.abs(scene.cart_states()[done]) <= cp.START_RANGE)
     assert np.all(scene.steps[done] == 0)
 
 

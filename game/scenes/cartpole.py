@@ -9,6 +9,12 @@ a policy scores the same here and there; tests/test_cartpole.py checks it step b
 
 Unlike Flappy Bird, carts share nothing: each can start a new episode on its own
 (`reset_agents`), which is what learners that never stop want.
+
+Speed without changing a bit: the state is four contiguous rows (position, velocity,
+angle, angular velocity of every cart), updated in place with gymnasium's floating-point
+operations in gymnasium's order, so results are identical to the last bit. That matters:
+an inverted pendulum driven open-loop doubles a difference every few steps, so a 1e-16
+discrepancy (a reordered sum, a faster sine) becomes centimetres within one episode.
 """
 
 from __future__ import annotations
@@ -50,14 +56,12 @@ SPEC = SceneSpec(
 class CartPoleSnapshot:
     state: np.ndarray
     alive: np.ndarray
-    returns: np.ndarray
-    scores: np.ndarray
     steps: np.ndarray
     rng_state: dict
 
 
 class CartPoleScene(Scene):
-    """N carts; state[:, 0..3] = position, velocity, angle, angular velocity."""
+    """N carts; state[0..3] = position, velocity, angle, angular velocity, each [N]."""
 
     spec = SPEC
     # gymnasium's threshold for CartPole-v1, on the greedy policy over 20 fresh episodes.
@@ -66,84 +70,99 @@ class CartPoleScene(Scene):
     def __init__(self, n: int, time_limit: int = TIME_LIMIT) -> None:
         super().__init__(n)
         self.time_limit = time_limit
-        self.state = np.zeros((n, 4))
+        self.state = np.zeros((4, n))
         self.rng = np.random.default_rng(0)
+        self._scratch = np.empty((4, n))
+        self._share_counts()
+
+    def _share_counts(self) -> None:
+        # Every step pays 1, so an episode's return, score and length are one number:
+        # one array serves as all three.
+        self.scores = self.returns = self.steps
 
     def reset(self, seed: int | None = None) -> None:
-        # default_rng(seed) is gymnasium's own generator, so one cart starts where
-        # gymnasium's CartPole-v1 starts after reset(seed=seed).
+        # default_rng(seed) is gymnasium's own generator, and cart i takes row i of the
+        # draw, so one cart starts where gymnasium's CartPole-v1 starts after reset(seed).
         self.rng = np.random.default_rng(seed)
-        self.state = self.rng.uniform(-START_RANGE, START_RANGE, (self.n, 4))
+        self.state = np.ascontiguousarray(
+            self.rng.uniform(-START_RANGE, START_RANGE, (self.n, 4)).T
+        )
         self.alive.fill(True)
-        self.returns.fill(0.0)
-        self.scores.fill(0)
         self.steps.fill(0)
 
     def reset_agents(self, agents: np.ndarray) -> None:
         """Start new episodes for the carts in the boolean mask `agents`."""
-        count = int(np.count_nonzero(agents))
-        if count:
-            self.state[agents] = self.rng.uniform(-START_RANGE, START_RANGE, (count, 4))
-            self.alive[agents] = True
-            self.returns[agents] = 0.0
-            self.scores[agents] = 0
-            self.steps[agents] = 0
+        if not agents.any():
+            return
+        index = np.flatnonzero(agents)  # integer indexing beats a mask when few restart
+        self.state[:, index] = self.rng.uniform(-START_RANGE, START_RANGE, (len(index), 4)).T
+        self.alive[index] = True
+        self.steps[index] = 0
 
     def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        # Each line is one of gymnasium's operations, done in place; the comments give the
+        # expression it computes. Finished carts keep moving: their state is never read.
         live = self.alive
-        x, x_dot, theta, theta_dot = self.state.T
-        force = np.where(np.asarray(actions) == PUSH_RIGHT, FORCE, -FORCE)
+        x, x_dot, theta, theta_dot = self.state
+        temp, theta_acc, x_acc, scratch = self._scratch
         cos, sin = np.cos(theta), np.sin(theta)
-        temp = (force + POLE_MASS_LENGTH * theta_dot**2 * sin) / TOTAL_MASS
-        theta_acc = (GRAVITY * sin - cos * temp) / (
-            HALF_POLE_LENGTH * (4.0 / 3.0 - POLE_MASS * cos**2 / TOTAL_MASS)
-        )
-        x_acc = temp - POLE_MASS_LENGTH * theta_acc * cos / TOTAL_MASS
-        moved = np.stack(
-            (
-                x + TAU * x_dot,
-                x_dot + TAU * x_acc,
-                theta + TAU * theta_dot,
-                theta_dot + TAU * theta_acc,
-            ),
-            axis=1,
-        )
-        self.state = np.where(live[:, None], moved, self.state)  # finished carts stay put
+        force = np.asarray(actions) * (2 * FORCE) - FORCE  # exactly +-10.0: 0 or 1 pushes
+        # temp = (force + m_l * theta_dot^2 * sin) / M
+        np.square(theta_dot, out=temp)
+        temp *= POLE_MASS_LENGTH
+        temp *= sin
+        temp += force
+        temp /= TOTAL_MASS
+        # theta_acc = (g * sin - cos * temp) / (l * (4/3 - m * cos^2 / M))
+        np.multiply(sin, GRAVITY, out=theta_acc)
+        np.multiply(cos, temp, out=scratch)
+        theta_acc -= scratch
+        np.square(cos, out=scratch)
+        scratch *= POLE_MASS
+        scratch /= TOTAL_MASS
+        np.subtract(4.0 / 3.0, scratch, out=scratch)
+        scratch *= HALF_POLE_LENGTH
+        theta_acc /= scratch
+        # x_acc = temp - m_l * theta_acc * cos / M
+        np.multiply(theta_acc, POLE_MASS_LENGTH, out=x_acc)
+        x_acc *= cos
+        x_acc /= TOTAL_MASS
+        np.subtract(temp, x_acc, out=x_acc)
+        # Explicit Euler: positions first, from the old velocities.
+        for position, velocity, acceleration in ((x, x_dot, x_acc), (theta, theta_dot, theta_acc)):
+            np.multiply(velocity, TAU, out=scratch)
+            position += scratch
+            np.multiply(acceleration, TAU, out=scratch)
+            velocity += scratch
 
-        x, theta = self.state[:, 0], self.state[:, 2]
-        failed = (
-            (x < -POSITION_LIMIT)
-            | (x > POSITION_LIMIT)
-            | (theta < -ANGLE_LIMIT)
-            | (theta > ANGLE_LIMIT)
-        )
+        failed = (np.abs(x) > POSITION_LIMIT) | (np.abs(theta) > ANGLE_LIMIT)
         terminated = live & failed
         rewards = live.astype(np.float64)  # 1 per step, the failing step included
-        self.returns += rewards
-        self.scores += live
         self.steps += live
-        truncated = live & ~terminated & (self.steps >= self.time_limit)
-        self.alive = live & ~(terminated | truncated)
+        if self.steps.max() >= self.time_limit:
+            truncated = live & ~terminated & (self.steps >= self.time_limit)
+            self.alive = live & ~(terminated | truncated)
+        else:
+            truncated = np.zeros_like(live)
+            self.alive = live & ~terminated
         return rewards, terminated, truncated
 
     def observe(self) -> np.ndarray:
-        return self.state.astype(np.float32)
+        return self.state.T.astype(np.float32)
+
+    def cart_states(self) -> np.ndarray:
+        """The state as [N, 4] float64, a row per cart (a view, not a copy)."""
+        return self.state.T
 
     def snapshot(self) -> CartPoleSnapshot:
         return CartPoleSnapshot(
-            self.state.copy(),
-            self.alive.copy(),
-            self.returns.copy(),
-            self.scores.copy(),
-            self.steps.copy(),
-            self.rng.bit_generator.state,
+            self.state.copy(), self.alive.copy(), self.steps.copy(), self.rng.bit_generator.state
         )
 
     def restore(self, snapshot: CartPoleSnapshot) -> None:
         self.state = snapshot.state.copy()
         self.alive = snapshot.alive.copy()
-        self.returns = snapshot.returns.copy()
-        self.scores = snapshot.scores.copy()
         self.steps = snapshot.steps.copy()
+        self._share_counts()
         self.rng = np.random.default_rng()
         self.rng.bit_generator.state = snapshot.rng_state

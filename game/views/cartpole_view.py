@@ -85,19 +85,18 @@ class CartPoleView:
         scale = rect.width / METRES_WIDE
         origin = (rect.width / 2, rect.height * TRACK_Y)
         living = np.flatnonzero(scene.alive)
+        states = scene.cart_states()
         if scene.n <= FEW:
             for i in living:
-                self._draw_cart(canvas, scene.state[i], origin, scale, cart_colour(int(i)))
+                self._draw_cart(canvas, states[i], origin, scale, cart_colour(int(i)))
         else:
             crowd = pygame.Surface(rect.size, pygame.SRCALPHA)
             for i in living:
                 if i != highlight:
-                    self._draw_cart(
-                        crowd, scene.state[i], origin, scale, (*theme.TEXT, CROWD_ALPHA)
-                    )
+                    self._draw_cart(crowd, states[i], origin, scale, (*theme.TEXT, CROWD_ALPHA))
             canvas.blit(crowd, (0, 0))
             if highlight is not None and scene.alive[highlight]:
-                self._draw_cart(canvas, scene.state[highlight], origin, scale, theme.ACCENT)
+                self._draw_cart(canvas, states[highlight], origin, scale, theme.ACCENT)
         self._draw_score(canvas, scene, highlight)
 
     @staticmethod
