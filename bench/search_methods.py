@@ -9,9 +9,9 @@ Each trial is a fresh search with its own seed, for:
 - adaptive + replays: the hill-climb brain's defaults, 4 episodes per generation of which
   one replays the incumbent. Replays do not help the first success (a quarter of the
   episodes re-check the incumbent); they make "solved" (mean of 20 fresh episodes) reliable.
-A trial is "stuck" when no episode reaches 500 steps within 2,000 episodes. All trials of a method run side by side: each round,
-every trial's next candidates are played at once in one batched CartPoleScene, using the
-brains' own ask/tell.
+A trial is "stuck" when no episode reaches 500 steps within 2,000 episodes. All trials of
+a method run side by side: each round, every trial's next candidates are played at once in
+one batched CartPoleScene, using the brains' own ask/tell.
 Target (issue 3): the adaptive climber is never stuck and needs fewer episodes than random
 search at the median.
 """
