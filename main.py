@@ -144,6 +144,17 @@ def build_parser() -> Parser:
     )
     add_experiment_options(train)
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    play = commands.add_parser(
+        "play",
+        help="play a scene yourself, with the arrow keys",
+        description="Play at the keyboard: CartPole with Left/Right, Flappy Bird with Up. "
+        "Each episode is fresh; the chart shows your scores.",
+    )
+    play.add_argument(
+        "--scene", type=scene_name, default="cartpole", help="the game (default cartpole)"
+    )
+    play.add_argument("--seed", type=seed_int, default=0, help="seed of the episodes (default 0)")
+    add_window_options(play)
     compare = commands.add_parser(
         "compare",
         help="race several brains on one task, side by side, with one chart",
@@ -274,6 +285,16 @@ def command_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_play(args: argparse.Namespace) -> int:
+    from game.showcase import ShowcaseArena
+    from game.ui.human import KEYS_SHOWN, HumanPolicy
+
+    arena = ShowcaseArena(args.scene, None, args.seed, policy=HumanPolicy(args.scene), player="you")
+    arena.keys = KEYS_SHOWN[args.scene]
+    open_window(arena, args, Path("runs"))
+    return 0
+
+
 def command_compare(args: argparse.Namespace) -> int:
     from brains.registry import make_brain
     from game.arena import Budget, brain_shape
@@ -338,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
         "train": command_train,
         "watch": command_watch,
         "compare": command_compare,
+        "play": command_play,
     }
     return commands[args.command](args)
 

@@ -17,7 +17,7 @@ from game.arena import Budget
 from game.ui import lanes as lane_ui
 from game.ui import theme
 from game.ui.chart import Chart
-from game.ui.hud import Toast, draw_key_line, draw_top_bar
+from game.ui.hud import KEYS, Toast, draw_key_line, draw_top_bar
 from game.ui.layout import layout
 
 TICKS_PER_SECOND = 60  # simulation ticks per second of game time at 1x
@@ -155,7 +155,8 @@ class App:
         for chart, rect in zip(self.charts, where.charts, strict=True):
             chart.draw(screen, rect, self.arena.metrics)
         draw_top_bar(screen, where.top, self.arena.title, self.arena.hud(), self._badges())
-        draw_key_line(screen, where.keys)
+        keys = [k for k in KEYS if self.arena.can_save or k[0] != "S"]  # S saves, if anything can
+        draw_key_line(screen, where.keys, (*getattr(self.arena, "keys", ()), *keys))
         self.toast.draw(screen, where.game)
 
     def _draw_game(self) -> None:

@@ -80,9 +80,8 @@ class Lane:
     def status(self) -> str:
         m = self.arena.metrics
         if m.solved and m.solved_at:
-            return (
-                f"solved: {m.solved_at['env_steps']:,} steps, {m.solved_at['episodes']:,} episodes"
-            )
+            at = m.solved_at
+            return f"solved in {at['env_steps']:,} steps, {at['seconds']:.2f} s"
         if self.done:
             return f"not solved in {m.env_steps:,} steps"
         best = "-" if m.best_score is None else f"{m.best_score:g}"

@@ -1,4 +1,6 @@
-"""A saved brain playing fresh episodes, one after another, for `python main.py watch`."""
+"""One policy playing fresh episodes, one after another: a saved brain for
+`python main.py watch`, a person at the keyboard for `python main.py play`, a finished
+lane's champion in a race."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from brains.base import Brain
+from brains.base import Brain, Policy
 from game.arena import ChartSpec
 from game.evaluation import SHOWCASE, episode_seed
 from game.metrics import Metrics
@@ -14,18 +16,30 @@ from game.scenes import make_scene
 
 
 class ShowcaseArena:
-    """The brain's champion plays greedily, with no episode limit: a brain that has
-    mastered the game keeps going for as long as you watch."""
+    """A brain's champion (or any policy) plays greedily, with no episode limit: a brain
+    that has mastered the game keeps going for as long as you watch."""
 
     can_save = False
 
     def __init__(
-        self, scene_name: str, brain: Brain, seed: int, source: Path | None = None
+        self,
+        scene_name: str,
+        brain: Brain | None,
+        seed: int,
+        source: Path | None = None,
+        policy: Policy | None = None,
+        player: str = "",
     ) -> None:
+        if policy is None:
+            if brain is None:
+                raise ValueError("a showcase needs a brain or a policy")
+            policy = brain.champion()
         self.brain = brain
         self.seed = seed
         self.source = source
-        self.policy = brain.champion()
+        self.policy = policy
+        self.player = player or (f"watching {brain.name}" if brain else "playing")
+        self.keys: tuple[tuple[str, str], ...] = ()  # extra keys for the key line
         self.scene = make_scene(scene_name, 1, capped=False)
         self.metrics = Metrics()
         self._playing = False
@@ -33,7 +47,7 @@ class ShowcaseArena:
     @property
     def title(self) -> str:
         where = f" from {self.source.name}" if self.source else ""
-        return f"{self.scene.spec.name}: watching {self.brain.name}{where}"
+        return f"{self.scene.spec.name}: {self.player}{where}"
 
     def tick(self) -> None:
         scene = self.scene
