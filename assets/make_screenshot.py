@@ -1,8 +1,9 @@
-"""Make assets/screenshot.png for the README from a real run, not a drawing.
+"""Make the README's pictures from real runs, not drawings: `make screenshot`.
 
-Trains seed 0 headless for a number of generations (the same run the window would show),
-lets the next generation fly for a few seconds, and renders one 1280x720 frame with the
-app's own drawing code: `make screenshot`.
+assets/screenshot.png: Flappy Bird, seed 0 trained headless for a number of generations
+(the same run the window would show), the next generation a few seconds into its flight.
+assets/compare.png: four brains racing on CartPole, part way through.
+Both are rendered at 1280x720 by the app's own drawing code.
 """
 
 from __future__ import annotations
@@ -26,12 +27,32 @@ from game.arena import Budget, EvolutionArena, brain_shape  # noqa: E402
 from game.views import make_view  # noqa: E402
 
 
+def race(out: Path, ticks: int) -> None:
+    """The README's second picture: four brains racing on CartPole, part way through."""
+    from game.compare import CompareArena, split_brain_list
+
+    names = split_brain_list("random-search,hill-climb,q-table,ga")
+    shape = brain_shape("cartpole")
+    brains = [(name, make_brain(name, shape, None, 0)) for name in names]
+    arena = CompareArena("cartpole", brains, 0, Budget(max_steps=200_000, until_solved=True))
+    for _ in range(ticks):
+        arena.tick()
+    app = App(arena, make_view("cartpole"), fps=0)
+    app.draw()
+    pygame.image.save(app.screen, out)
+    app.close()
+    print(f"wrote {out}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--generations", type=int, default=30)
     parser.add_argument("--ticks", type=int, default=900, help="ticks into the next generation")
     parser.add_argument("--out", type=Path, default=ROOT / "assets" / "screenshot.png")
+    parser.add_argument("--race-out", type=Path, default=ROOT / "assets" / "compare.png")
+    parser.add_argument("--race-ticks", type=int, default=3_000)
     args = parser.parse_args()
+    race(args.race_out, args.race_ticks)
     arena = EvolutionArena("flappy", make_brain("ga", brain_shape("flappy"), 200, 0), seed=0)
     arena.run(Budget(max_generations=args.generations))
     for _ in range(args.ticks):
