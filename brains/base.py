@@ -14,10 +14,11 @@ same brain trains on our scenes, on gymnasium environments, or on arrays in a te
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
@@ -118,3 +119,24 @@ class Learner(Brain):
     def status(self) -> list[tuple[str, str]]:
         """Extra counters for the window's top bar, e.g. [("epsilon", "0.31")]."""
         return []
+
+
+def write_brain(
+    directory: Path, brain: Any, extra: dict[str, Any], arrays: dict[str, np.ndarray]
+) -> None:
+    """brain.json (what every brain records, then `extra`) and weights.npz (`arrays`)."""
+    meta = {
+        "brain": brain.name,
+        "scene": brain.shape.scene,
+        "obs_dim": brain.shape.obs_dim,
+        "n_actions": brain.shape.n_actions,
+        "settings": asdict(brain.settings),
+        **extra,
+    }
+    (directory / "brain.json").write_text(json.dumps(meta, indent=2) + "\n")
+    np.savez(directory / "weights.npz", **arrays)
+
+
+def shape_from_meta(meta: dict[str, Any]) -> BrainShape:
+    """The shape recorded by write_brain (already checked by brains.storage)."""
+    return BrainShape(meta["obs_dim"], meta["n_actions"], meta.get("scene", ""))

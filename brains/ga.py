@@ -11,14 +11,13 @@ generation's champion, so a viewer can follow it.
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from brains.base import BrainShape, Evolver
+from brains.base import BrainShape, Evolver, shape_from_meta, write_brain
 from brains.network import MLPShape, NetworkPolicy
 
 
@@ -148,29 +147,23 @@ class GeneticAlgorithm(Evolver):
     # -- saving ---------------------------------------------------------------------
 
     def save(self, directory: Path) -> None:
-        meta = {
-            "brain": self.name,
-            "scene": self.shape.scene,
-            "obs_dim": self.shape.obs_dim,
-            "n_actions": self.shape.n_actions,
-            "settings": asdict(self.settings),
-            "network": {"sizes": list(self.net.sizes), "hidden": "tanh", "output": "argmax"},
-            "generation": self._generation,
-            "fitness": self.best_fitness if np.isfinite(self.best_fitness) else None,
-        }
-        (directory / "brain.json").write_text(json.dumps(meta, indent=2) + "\n")
         layers = self.net.layers(self.best_genome[None, :])
         arrays = {}
         for i, (weights, bias) in enumerate(layers):
             arrays[f"w{i}"], arrays[f"b{i}"] = weights[0], bias[0]
-        np.savez(directory / "weights.npz", **arrays)
+        extra = {
+            "network": {"sizes": list(self.net.sizes), "hidden": "tanh", "output": "argmax"},
+            "generation": self._generation,
+            "fitness": self.best_fitness if np.isfinite(self.best_fitness) else None,
+        }
+        write_brain(directory, self, extra, arrays)
 
     @classmethod
     def from_saved(
         cls, meta: dict[str, Any], arrays: dict[str, np.ndarray], settings: GASettings
     ) -> GeneticAlgorithm:
         """Rebuild the saved champion from checked metadata and weights (brains.storage)."""
-        shape = BrainShape(meta["obs_dim"], meta["n_actions"], meta.get("scene", ""))
+        shape = shape_from_meta(meta)
         brain = cls(shape, population=2, seed=0, settings=settings)
         expected = brain.net.layers(np.zeros((1, brain.net.n_weights)))
         genome = []

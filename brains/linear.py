@@ -8,14 +8,12 @@ the largest score wins. Candidates are evaluated side by side: candidate c acts 
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
-from brains.base import BrainShape, Evolver
+from brains.base import BrainShape, Evolver, shape_from_meta, write_brain
 
 
 def weight_shape(shape: BrainShape) -> tuple[int, int]:
@@ -104,22 +102,16 @@ class LinearSearch(Evolver):
             self.best, self.best_score = proposals[top].copy(), float(scores[top])
 
     def save(self, directory: Path) -> None:
-        meta = {
-            "brain": self.name,
-            "scene": self.shape.scene,
-            "obs_dim": self.shape.obs_dim,
-            "n_actions": self.shape.n_actions,
-            "settings": asdict(self.settings),
+        extra = {
             "policy": "linear: action 1 when w . o > 0 (two actions), else argmax of o @ W",
             "generation": self._generation,
             "fitness": self.best_score if np.isfinite(self.best_score) else None,
         }
-        (directory / "brain.json").write_text(json.dumps(meta, indent=2) + "\n")
-        np.savez(directory / "weights.npz", w=self.best)
+        write_brain(directory, self, extra, {"w": self.best})
 
     @classmethod
     def from_saved(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray], settings: Any):
-        shape = BrainShape(meta["obs_dim"], meta["n_actions"], meta.get("scene", ""))
+        shape = shape_from_meta(meta)
         expected = weight_shape(shape)
         if "w" not in arrays:
             raise ValueError("weights.npz has no array 'w'")

@@ -13,14 +13,13 @@ scenes get 6 bins per variable over their observation bounds.
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from brains.base import BrainShape, Learner, Transitions
+from brains.base import BrainShape, Learner, Transitions, shape_from_meta, write_brain
 
 MAX_CELLS = 20_000_000  # states x actions; beyond this a table is a mistake, not a brain
 
@@ -175,23 +174,15 @@ class QTable(Learner):
         return _Greedy(self)
 
     def save(self, directory: Path) -> None:
-        meta = {
-            "brain": self.name,
-            "scene": self.shape.scene,
-            "obs_dim": self.shape.obs_dim,
-            "n_actions": self.shape.n_actions,
-            "settings": asdict(self.settings),
-            "episodes": self.episodes,
-            "epsilon": self.epsilon,
-        }
-        (directory / "brain.json").write_text(json.dumps(meta, indent=2) + "\n")
-        np.savez(directory / "weights.npz", q=self.q, bins=self.bins, low=self.low, high=self.high)
+        extra = {"episodes": self.episodes, "epsilon": self.epsilon}
+        arrays = {"q": self.q, "bins": self.bins, "low": self.low, "high": self.high}
+        write_brain(directory, self, extra, arrays)
 
     @classmethod
     def from_saved(
         cls, meta: dict[str, Any], arrays: dict[str, np.ndarray], settings: QTableSettings
     ):
-        shape = BrainShape(meta["obs_dim"], meta["n_actions"], meta.get("scene", ""))
+        shape = shape_from_meta(meta)
         for key in ("q", "bins", "low", "high"):
             if key not in arrays:
                 raise ValueError(f"weights.npz has no array {key!r}")

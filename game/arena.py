@@ -20,12 +20,10 @@ import numpy as np
 
 from brains.base import Brain, BrainShape, Evolver, Learner, Policy, Transitions
 from brains.storage import save_brain, unique_directory
+from game.colours import BLUE, GOLD, GREEN, PINK, Colour
 from game.evaluation import EVALUATION, TRAINING, Evaluation, episode_seed
 from game.metrics import Metrics
 from game.scenes import make_scene
-
-Colour = tuple[int, int, int]
-GOLD, BLUE, GREEN, PINK = (255, 196, 0), (90, 170, 255), (120, 220, 120), (240, 110, 160)
 
 
 @dataclass(frozen=True)

@@ -13,23 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brains.base import Brain
+from game import colours
 from game.arena import Arena, Budget, Callback, ChartSpec, make_arena
 from game.evaluation import Evaluation
 from game.metrics import Metrics
 from game.showcase import ShowcaseArena
 
-LANE_COLOURS = (
-    (255, 196, 0),
-    (90, 170, 255),
-    (120, 220, 120),
-    (240, 110, 160),
-    (180, 140, 255),
-    (255, 140, 60),
-)
-
 
 def lane_colour(index: int) -> tuple[int, int, int]:
-    return LANE_COLOURS[index % len(LANE_COLOURS)]
+    return colours.nth(index)
 
 
 def split_brain_list(text: str) -> list[str]:

@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pygame
 
+from game import colours
 from game.scenes import cartpole as world
 from game.scenes.cartpole import CartPoleScene
 from game.ui import theme
@@ -28,21 +29,11 @@ TRACK = (180, 186, 200)
 LIMIT = (235, 90, 80)
 POLE = (236, 200, 140)
 CROWD_ALPHA = 70
-PALETTE = (
-    (255, 196, 0),
-    (90, 170, 255),
-    (120, 220, 120),
-    (240, 110, 160),
-    (180, 140, 255),
-    (255, 140, 60),
-    (80, 220, 210),
-    (230, 230, 230),
-)
-FEW = len(PALETTE)  # up to this many carts get a colour each
+FEW = len(colours.PALETTE)  # up to this many carts get a colour each
 
 
 def cart_colour(index: int) -> tuple[int, int, int]:
-    return PALETTE[index % len(PALETTE)]
+    return colours.nth(index)
 
 
 class CartPoleView:
