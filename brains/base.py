@@ -117,14 +117,22 @@ class Learner(Brain):
         """`count` episodes just ended."""
 
     def status(self) -> list[tuple[str, str]]:
-        """Extra counters for the window's top bar, e.g. [("epsilon", "0.31")]."""
+        """Extra counters for the window's top bar, e.g. [("Epsilon", "0.31")]."""
+        return []
+
+    def diagnostics(self) -> dict[str, float]:
+        """Numbers worth charting over training, e.g. {"loss": 0.02, "epsilon": 0.3}."""
+        return {}
+
+    def diagnostic_charts(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """How to chart the diagnostics: [(title, [(key, legend), ...]), ...]."""
         return []
 
 
 def write_brain(
-    directory: Path, brain: Any, extra: dict[str, Any], arrays: dict[str, np.ndarray]
+    directory: Path, brain: Any, extra: dict[str, Any], arrays: dict[str, np.ndarray] | None
 ) -> None:
-    """brain.json (what every brain records, then `extra`) and weights.npz (`arrays`)."""
+    """brain.json (what every brain records, then `extra`) and, given arrays, weights.npz."""
     meta = {
         "brain": brain.name,
         "scene": brain.shape.scene,
@@ -134,7 +142,8 @@ def write_brain(
         **extra,
     }
     (directory / "brain.json").write_text(json.dumps(meta, indent=2) + "\n")
-    np.savez(directory / "weights.npz", **arrays)
+    if arrays is not None:
+        np.savez(directory / "weights.npz", **arrays)
 
 
 def shape_from_meta(meta: dict[str, Any]) -> BrainShape:

@@ -170,6 +170,12 @@ class QTable(Learner):
         visited = np.count_nonzero(np.any(self.q != 0, axis=1))
         return [("Epsilon", f"{self.epsilon:.2f}"), ("States seen", f"{visited}/{len(self.q)}")]
 
+    def diagnostics(self) -> dict[str, float]:
+        return {"epsilon": self.epsilon}
+
+    def diagnostic_charts(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        return [("Exploration", [("epsilon", "epsilon")])]
+
     def champion(self) -> _Greedy:
         return _Greedy(self)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from brains.base import Brain, BrainShape
+from brains.dqn import DQN
 from brains.ga import GeneticAlgorithm
 from brains.hill_climb import HillClimb
 from brains.q_table import QTable
@@ -12,7 +13,7 @@ from brains.random_search import RandomSearch
 from brains.settings import SettingsError, build_settings, split_brain_arg
 
 BRAINS: dict[str, Any] = {
-    cls.name: cls for cls in (GeneticAlgorithm, RandomSearch, HillClimb, QTable)
+    cls.name: cls for cls in (GeneticAlgorithm, RandomSearch, HillClimb, QTable, DQN)
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,31 @@ def _read_weights(path: Path) -> dict[str, np.ndarray]:
     return arrays
 
 
+def _read_torch(path: Path) -> dict:
+    """A torch state saved by a brain, loaded with weights_only=True: tensors and plain
+    values only, so a hostile file cannot run code."""
+    if not path.is_file():
+        raise BrainFileError(f"{path}: missing")
+    if not zipfile.is_zipfile(path):
+        raise BrainFileError(f"{path}: not a torch weights file (torch.save writes a zip archive)")
+    import torch  # only DQN brains get here
+
+    try:
+        with warnings.catch_warnings():  # torch warns about odd files; the error says it all
+            warnings.simplefilter("ignore")
+            state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:  # torch raises many kinds for corrupt or foreign files
+        text = str(error).strip()
+        if text.startswith("Weights only load failed"):
+            reason = "it holds Python objects, not only weights, and loading those could run code"
+        else:
+            reason = text.splitlines()[0][:160] if text else type(error).__name__
+        raise BrainFileError(f"{path}: not a readable torch weights file ({reason})") from None
+    if not isinstance(state, dict):
+        raise BrainFileError(f"{path}: holds a {type(state).__name__}, not a dict of weights")
+    return state
+
+
 def load_brain(directory: Path | str) -> Brain:
     """Load a saved brain, or raise BrainFileError with a one-line reason."""
     directory = Path(directory)
@@ -113,8 +139,12 @@ def load_brain(directory: Path | str) -> Brain:
     except (KeyError, SettingsError) as error:
         message = error.args[0] if error.args else str(error)
         raise BrainFileError(f"{directory / META_FILE}: {message}") from None
-    arrays = _read_weights(directory / WEIGHTS_FILE)
+    weights_file = getattr(cls, "weights_file", WEIGHTS_FILE)
+    if weights_file.endswith(".pt"):
+        weights = _read_torch(directory / weights_file)
+    else:
+        weights = _read_weights(directory / weights_file)
     try:
-        return cls.from_saved(meta, arrays, settings)
+        return cls.from_saved(meta, weights, settings)
     except ValueError as error:
         raise BrainFileError(f"{directory}: {error}") from None

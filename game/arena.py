@@ -20,6 +20,7 @@ import numpy as np
 
 from brains.base import Brain, BrainShape, Evolver, Learner, Policy, Transitions
 from brains.storage import save_brain, unique_directory
+from game import colours
 from game.colours import BLUE, GOLD, GREEN, PINK, Colour
 from game.evaluation import EVALUATION, TRAINING, Evaluation, episode_seed
 from game.metrics import Metrics
@@ -290,6 +291,7 @@ class LearnerArena(Arena):
     policy is checked on fresh episodes every CHECK_EVERY environment steps."""
 
     CHECK_EVERY = 2_000  # environment steps between greedy checks
+    DIAGNOSE_EVERY = 250  # environment steps between samples of the brain's diagnostics
     AVERAGE_OVER = 100  # episodes in the moving average of returns
 
     def __init__(self, scene_name: str, brain: Learner, seed: int, **kwargs) -> None:
@@ -299,6 +301,7 @@ class LearnerArena(Arena):
         self._restarts = 0
         self._recent: deque[float] = deque(maxlen=self.AVERAGE_OVER)
         self._next_check = self.CHECK_EVERY
+        self._next_diagnosis = 0
 
     def train_tick(self) -> None:
         scene, metrics = self.scene, self.metrics
@@ -331,6 +334,10 @@ class LearnerArena(Arena):
             self._restart_scene()
             next_obs = self._observations
         self._observations = next_obs
+        if metrics.env_steps >= self._next_diagnosis:
+            self._next_diagnosis = metrics.env_steps + self.DIAGNOSE_EVERY
+            for key, value in self.brain.diagnostics().items():
+                metrics.record(key, metrics.env_steps, value)
         if metrics.env_steps >= self._next_check:
             self._next_check = (metrics.env_steps // self.CHECK_EVERY + 1) * self.CHECK_EVERY
             self.start_evaluation()
@@ -373,22 +380,24 @@ class LearnerArena(Arena):
         ]
 
     def charts(self) -> list[ChartSpec]:
-        unit = self.scene.spec.score_name
-        return [
-            ChartSpec(
-                "Return per episode",
-                "environment steps",
-                (
-                    ("return", "return", BLUE),
-                    ("return_average", f"mean of last {self.AVERAGE_OVER}", GOLD),
-                ),
+        returns = ChartSpec(
+            "Return per episode",
+            "environment steps",
+            (
+                ("return", "return", BLUE),
+                ("return_average", f"mean of last {self.AVERAGE_OVER}", GOLD),
+                ("eval_score", "greedy check", PINK),
             ),
+        )
+        extra = [
             ChartSpec(
-                f"Greedy policy on fresh {self.scene.spec.episode_name}s",
+                title,
                 "environment steps",
-                (("eval_score", f"mean {unit}", PINK),),
-            ),
+                tuple((key, legend, colours.nth(i + 2)) for key, legend in lines),
+            )
+            for i, (title, lines) in enumerate(self.brain.diagnostic_charts())
         ]
+        return [returns, *extra]
 
     def highlight(self) -> int | None:
         return 0 if self.scene.alive[0] else None

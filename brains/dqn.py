@@ -1,0 +1,289 @@
+"""Deep Q-network (Mnih et al. 2015) with Double DQN targets (van Hasselt et al. 2016).
+
+An MLP maps an observation to one value per action. Experience from every environment
+goes into a replay ring; minibatches from it train the network toward
+    y = r + gamma * (1 - terminated) * Q_target(s', argmax_a Q_online(s', a))
+with the Huber loss and gradient-norm clipping. The target network follows the online
+one by a hard copy every `target_every` steps (tau = 1) or by Polyak averaging (tau < 1).
+A time limit is not an end: truncated transitions bootstrap like any other.
+
+torch is imported when a DQN is built, never when this module is: the window opens fast
+when no DQN runs.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from brains.base import BrainShape, Learner, Transitions, shape_from_meta, write_brain
+from brains.replay import ReplayBuffer
+
+
+@dataclass
+class DQNSettings:
+    hidden: str = "64/64"  # hidden layer sizes, separated by /
+    lr: float = 2.3e-3  # Adam's learning rate
+    gamma: float = 0.99
+    batch: int = 64  # transitions per gradient step
+    buffer: int = 50_000  # replay capacity
+    learning_starts: int = 1_000  # environment steps before the first update
+    train_every: int = 4  # environment steps between gradient phases
+    gradient_steps: int = 2  # gradient steps per phase
+    target_every: int = 250  # environment steps between target-network updates
+    tau: float = 1.0  # 1: copy the online network; below 1: move the target this far toward it
+    double: bool = True  # Double DQN targets
+    epsilon_start: float = 1.0
+    epsilon_end: float = 0.05
+    exploration_steps: int = 8_000  # steps over which epsilon falls linearly to its end
+    max_grad_norm: float = 10.0
+    threads: int = 1  # torch threads: one is fastest for small networks on 2 cores
+
+    def check(self) -> str | None:
+        try:
+            sizes = [int(part) for part in self.hidden.split("/") if part]
+        except ValueError:
+            return f"hidden={self.hidden!r} must be layer sizes separated by /, e.g. 64/64"
+        if not sizes or min(sizes) < 1:
+            return f"hidden={self.hidden!r} must list at least one layer size of 1 or more"
+        positive = (
+            "lr",
+            "batch",
+            "buffer",
+            "train_every",
+            "gradient_steps",
+            "target_every",
+            "max_grad_norm",
+            "threads",
+        )
+        for key in positive:
+            if not getattr(self, key) > 0:
+                return f"{key} must be above 0, got {getattr(self, key)}"
+        if self.learning_starts < 0 or self.exploration_steps < 0:
+            return "learning_starts and exploration_steps must be 0 or more"
+        for key in ("gamma", "tau", "epsilon_start", "epsilon_end"):
+            if not 0 <= getattr(self, key) <= 1:
+                return f"{key} must be between 0 and 1, got {getattr(self, key)}"
+        if self.tau == 0:
+            return "tau must be above 0"
+        return None
+
+    @property
+    def layer_sizes(self) -> list[int]:
+        return [int(part) for part in self.hidden.split("/") if part]
+
+
+def import_torch(threads: int) -> Any:
+    import torch
+
+    torch.set_num_threads(threads)
+    return torch
+
+
+def q_network(torch: Any, obs_dim: int, hidden: list[int], n_actions: int) -> Any:
+    layers, width = [], obs_dim
+    for size in hidden:
+        layers += [torch.nn.Linear(width, size), torch.nn.ReLU()]
+        width = size
+    layers.append(torch.nn.Linear(width, n_actions))
+    return torch.nn.Sequential(*layers)
+
+
+def td_targets(torch, rewards, terminated, next_obs, online, target, gamma: float, double: bool):
+    """y = r + gamma (1 - terminated) Q_target(s', a*), a* chosen by the online network
+    (Double DQN) or by the target network itself (plain DQN)."""
+    with torch.no_grad():
+        next_q = target(next_obs)
+        if double:
+            best = online(next_obs).argmax(dim=1, keepdim=True)
+            next_value = next_q.gather(1, best).squeeze(1)
+        else:
+            next_value = next_q.max(dim=1).values
+        return rewards + gamma * (1.0 - terminated) * next_value
+
+
+class DQN(Learner):
+    name = "dqn"
+    Settings = DQNSettings
+    default_population = 1  # environments stepped at once
+    weights_file = "weights.pt"
+
+    def __init__(
+        self, shape: BrainShape, population: int, seed: int, settings: DQNSettings | None = None
+    ):
+        self.settings = s = settings or DQNSettings()
+        self.shape = shape
+        self.envs = population
+        self.torch = torch = import_torch(s.threads)
+        torch.manual_seed(seed)
+        self.online = q_network(torch, shape.obs_dim, s.layer_sizes, shape.n_actions)
+        self.target = copy.deepcopy(self.online)
+        self.optimizer = torch.optim.Adam(self.online.parameters(), lr=s.lr)
+        self.buffer = ReplayBuffer(s.buffer, shape.obs_dim)
+        explore, sample = np.random.SeedSequence(seed).spawn(2)
+        self.rng = np.random.default_rng(explore)
+        self._sample_rng = np.random.default_rng(sample)
+        self.env_steps = 0
+        self.updates = 0
+        self.episodes = 0
+        self.loss: float | None = None  # moving average of the training loss
+        self.mean_q: float | None = None  # mean predicted Q of the last minibatch
+
+    @property
+    def population_size(self) -> int:
+        return self.envs
+
+    def describe(self) -> str:
+        return f"DQN {self.settings.hidden}, lr {self.settings.lr:g}"
+
+    # -- acting -----------------------------------------------------------------------
+
+    @property
+    def epsilon(self) -> float:
+        s = self.settings
+        progress = min(1.0, self.env_steps / s.exploration_steps) if s.exploration_steps else 1.0
+        return s.epsilon_start + (s.epsilon_end - s.epsilon_start) * progress
+
+    def greedy(self, observations: np.ndarray) -> np.ndarray:
+        torch = self.torch
+        with torch.no_grad():
+            values = self.online(torch.as_tensor(observations, dtype=torch.float32))
+        return values.argmax(dim=1).numpy()
+
+    def act(self, observations: np.ndarray) -> np.ndarray:
+        actions = self.greedy(observations)
+        explore = self.rng.random(len(actions)) < self.epsilon
+        actions[explore] = self.rng.integers(0, self.shape.n_actions, int(explore.sum()))
+        return actions
+
+    def champion(self) -> _Greedy:
+        return _Greedy(self)
+
+    # -- learning ---------------------------------------------------------------------
+
+    def observe(self, batch: Transitions) -> None:
+        if not len(batch):
+            return
+        s = self.settings
+        self.buffer.add(batch)
+        before, self.env_steps = self.env_steps, self.env_steps + len(batch)
+        if self.env_steps < s.learning_starts:
+            return
+        phases = self.env_steps // s.train_every - before // s.train_every
+        for _ in range(phases * s.gradient_steps):
+            self._learn()
+        if self.env_steps // s.target_every > before // s.target_every:
+            self._update_target()
+
+    def _learn(self) -> None:
+        torch, s = self.torch, self.settings
+        mb = self.buffer.sample(self._sample_rng, s.batch)
+        obs = torch.as_tensor(mb.observations)
+        next_obs = torch.as_tensor(mb.next_observations)
+        actions = torch.as_tensor(mb.actions).unsqueeze(1)
+        y = td_targets(
+            torch,
+            torch.as_tensor(mb.rewards),
+            torch.as_tensor(mb.terminated),
+            next_obs,
+            self.online,
+            self.target,
+            s.gamma,
+            s.double,
+        )
+        q = self.online(obs).gather(1, actions).squeeze(1)
+        loss = torch.nn.functional.smooth_l1_loss(q, y)
+        self.optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.online.parameters(), s.max_grad_norm)
+        self.optimizer.step()
+        self.updates += 1
+        value = float(loss.item())
+        self.loss = value if self.loss is None else 0.99 * self.loss + 0.01 * value
+        self.mean_q = float(q.mean().item())
+
+    def _update_target(self) -> None:
+        tau = self.settings.tau
+        with self.torch.no_grad():
+            for mine, theirs in zip(
+                self.target.parameters(), self.online.parameters(), strict=True
+            ):
+                mine.mul_(1.0 - tau).add_(theirs, alpha=tau)
+
+    def end_episodes(self, count: int) -> None:
+        self.episodes += count
+
+    # -- what the window shows ----------------------------------------------------------
+
+    def status(self) -> list[tuple[str, str]]:
+        loss = "-" if self.loss is None else f"{self.loss:.3g}"
+        return [("Epsilon", f"{self.epsilon:.2f}"), ("Loss", loss)]
+
+    def diagnostics(self) -> dict[str, float]:
+        values = {"epsilon": self.epsilon}
+        if self.loss is not None:
+            values["loss"] = self.loss
+        if self.mean_q is not None:
+            values["mean_q"] = self.mean_q
+        return values
+
+    def diagnostic_charts(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        return [
+            ("Training loss (Huber, smoothed)", [("loss", "loss")]),
+            ("Mean predicted Q", [("mean_q", "mean Q")]),
+            ("Exploration", [("epsilon", "epsilon")]),
+        ]
+
+    # -- saving ---------------------------------------------------------------------------
+
+    def save(self, directory: Path) -> None:
+        extra = {
+            "network": {
+                "sizes": [self.shape.obs_dim, *self.settings.layer_sizes, self.shape.n_actions],
+                "hidden": "relu",
+            },
+            "env_steps": self.env_steps,
+            "updates": self.updates,
+            "episodes": self.episodes,
+        }
+        write_brain(directory, self, extra, None)
+        state = {
+            "online": self.online.state_dict(),
+            "target": self.target.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+        }
+        self.torch.save(state, directory / self.weights_file)
+
+    @classmethod
+    def from_saved(cls, meta: dict[str, Any], weights: Any, settings: DQNSettings) -> DQN:
+        """Rebuild from checked metadata and a dict loaded with torch.load(weights_only=True);
+        training can go on (the replay buffer starts empty)."""
+        brain = cls(shape_from_meta(meta), population=1, seed=0, settings=settings)
+        if not isinstance(weights, dict) or not {"online", "target"} <= set(weights):
+            raise ValueError(f"{cls.weights_file} is not a DQN state (needs online and target)")
+        try:
+            brain.online.load_state_dict(weights["online"])
+            brain.target.load_state_dict(weights["target"])
+            if "optimizer" in weights:
+                brain.optimizer.load_state_dict(weights["optimizer"])
+        except (RuntimeError, KeyError, ValueError, TypeError) as error:
+            reason = str(error).strip().splitlines()[0]
+            raise ValueError(f"{cls.weights_file} does not fit this network: {reason}") from None
+        for key in ("env_steps", "updates", "episodes"):
+            value = meta.get(key)
+            setattr(brain, key, value if isinstance(value, int) and value >= 0 else 0)
+        return brain
+
+
+class _Greedy:
+    """The online network's greedy policy, live."""
+
+    def __init__(self, dqn: DQN) -> None:
+        self.dqn = dqn
+
+    def act(self, observations: np.ndarray) -> np.ndarray:
+        return self.dqn.greedy(observations)

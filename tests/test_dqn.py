@@ -1,0 +1,159 @@
+"""DQN: the replay ring, the targets on a hand-made batch, learning, saving."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from brains.base import BrainShape, Transitions
+from brains.dqn import DQN, DQNSettings, td_targets
+from brains.registry import make_brain
+from brains.replay import ReplayBuffer
+from brains.settings import SettingsError
+from brains.storage import BrainFileError, load_brain, save_brain
+from game.arena import Budget, brain_shape, make_arena
+
+CARTPOLE = BrainShape(4, 2, "cartpole")
+
+
+def transitions(start: int, count: int) -> Transitions:
+    ids = np.arange(start, start + count)
+    obs = np.repeat(ids[:, None], 4, axis=1).astype(np.float32)
+    return Transitions(obs, ids % 2, ids.astype(float), obs + 0.5, ids % 3 == 0, ids % 5 == 0)
+
+
+def test_the_replay_ring_wraps_around_keeping_the_newest():
+    ring = ReplayBuffer(capacity=5, obs_dim=4)
+    ring.add(transitions(0, 3))
+    assert len(ring) == 3 and ring.position == 3
+    ring.add(transitions(3, 4))  # 7 transitions into 5 places
+    assert len(ring) == 5 and ring.position == 2
+    assert sorted(ring.rewards.tolist()) == [2.0, 3.0, 4.0, 5.0, 6.0]
+    ring.add(transitions(7, 12))  # more than the ring holds at once: the newest 5 stay
+    assert sorted(ring.rewards.tolist()) == [14.0, 15.0, 16.0, 17.0, 18.0]
+
+
+def test_sampling_draws_rows_that_belong_together():
+    ring = ReplayBuffer(capacity=100, obs_dim=4)
+    ring.add(transitions(0, 30))
+    batch = ring.sample(np.random.default_rng(0), 500)
+    assert batch.observations.shape == (500, 4)
+    ids = batch.rewards.astype(int)
+    assert set(ids) <= set(range(30)) and len(set(ids)) > 25
+    assert np.array_equal(batch.observations[:, 0], ids.astype(np.float32))
+    assert np.array_equal(batch.next_observations[:, 0], ids + 0.5)
+    assert np.array_equal(batch.actions, ids % 2)
+    assert np.array_equal(
+        batch.terminated, (ids % 3 == 0).astype(np.float32)
+    )  # truncation is not stored
+
+
+def test_targets_stop_at_true_ends_and_double_dqn_lets_the_online_net_choose():
+    import torch
+
+    class Fixed(torch.nn.Module):
+        def __init__(self, values):
+            super().__init__()
+            self.values = torch.tensor(values, dtype=torch.float32)
+
+        def forward(self, obs):
+            return self.values[: len(obs)]
+
+    online = Fixed([[1.0, 5.0], [1.0, 5.0]])  # prefers action 1
+    target = Fixed([[3.0, 2.0], [3.0, 2.0]])  # values action 0 more
+    rewards, next_obs = torch.tensor([1.0, 1.0]), torch.zeros(2, 4)
+    terminated = torch.tensor([0.0, 1.0])  # the second transition ended for real
+    double = td_targets(torch, rewards, terminated, next_obs, online, target, 0.5, double=True)
+    plain = td_targets(torch, rewards, terminated, next_obs, online, target, 0.5, double=False)
+    assert double.tolist() == [1.0 + 0.5 * 2.0, 1.0]  # target's value of the online choice
+    assert plain.tolist() == [1.0 + 0.5 * 3.0, 1.0]  # target's own max
+
+
+def test_epsilon_falls_linearly_to_its_end():
+    dqn = DQN(CARTPOLE, 1, 0, DQNSettings(exploration_steps=1000, epsilon_end=0.1))
+    assert dqn.epsilon == 1.0
+    dqn.env_steps = 500
+    assert dqn.epsilon == pytest.approx(0.55)
+    dqn.env_steps = 5000
+    assert dqn.epsilon == pytest.approx(0.1)
+
+
+def test_dqn_learns_cartpole_well_above_random():
+    arena = make_arena("cartpole", make_brain("dqn", brain_shape("cartpole"), None, 0), 0)
+    arena.run(Budget(max_steps=30_000))
+    _, average = arena.metrics.series["return_average"].arrays()
+    _, checks = arena.metrics.series["eval_score"].arrays()
+    assert average[:3].mean() < 40  # pushing at random lasts 20-30 steps
+    assert average.max() > 75  # the training mean rises well above that
+    assert checks.max() >= 400  # and the greedy policy nearly solves it
+    assert {"loss", "mean_q", "epsilon"} <= set(arena.metrics.series)
+
+
+def test_a_saved_dqn_acts_identically_and_can_go_on_training(tmp_path):
+    arena = make_arena("cartpole", make_brain("dqn:hidden=16", brain_shape("cartpole"), None, 1), 1)
+    arena.run(Budget(max_steps=2_000))
+    directory = save_brain(arena.brain, tmp_path / "brain")
+    assert sorted(p.name for p in directory.iterdir()) == ["brain.json", "weights.pt"]
+    loaded = load_brain(directory)
+    obs = np.random.default_rng(0).normal(size=(200, 4)).astype(np.float32)
+    assert np.array_equal(loaded.champion().act(obs), arena.brain.champion().act(obs))
+    assert loaded.env_steps == 2_000 and loaded.epsilon == arena.brain.epsilon
+    again = make_arena("cartpole", loaded, 2)
+    again.run(Budget(max_steps=1_500))
+    assert loaded.updates > arena.brain.updates
+
+
+def test_corrupt_or_foreign_weights_are_one_line_errors(tmp_path):
+    import torch
+
+    arena = make_arena("cartpole", make_brain("dqn:hidden=8", brain_shape("cartpole"), None, 0), 0)
+    arena.run(Budget(max_steps=100))
+    directory = save_brain(arena.brain, tmp_path / "brain")
+    weights = directory / "weights.pt"
+    weights.write_bytes(b"not a torch file at all")
+    with pytest.raises(BrainFileError, match="not a torch weights file") as error:
+        load_brain(directory)
+    assert "\n" not in str(error.value)
+    torch.save({"online": {"0.weight": torch.zeros(3, 3)}, "target": {}}, weights)  # wrong shapes
+    with pytest.raises(BrainFileError, match="does not fit this network"):
+        load_brain(directory)
+    torch.save([1, 2, 3], weights)
+    with pytest.raises(BrainFileError, match="not a dict"):
+        load_brain(directory)
+
+
+def test_a_pickled_object_in_the_weights_is_refused(tmp_path):
+    import pickle
+
+    arena = make_arena("cartpole", make_brain("dqn:hidden=8", brain_shape("cartpole"), None, 0), 0)
+    directory = save_brain(arena.brain, tmp_path / "brain")
+
+    class Evil:
+        def __reduce__(self):
+            return (print, ("this must never run",))
+
+    (directory / "weights.pt").write_bytes(pickle.dumps({"online": Evil()}))
+    with pytest.raises(BrainFileError, match="not a torch weights file"):
+        load_brain(directory)
+    import torch
+
+    torch.save({"online": Evil()}, directory / "weights.pt")  # a real torch archive, same trick
+    with pytest.raises(BrainFileError, match="holds Python objects"):
+        load_brain(directory)
+
+
+def test_bad_settings_are_one_line_errors():
+    shape = brain_shape("cartpole")
+    with pytest.raises(SettingsError, match="hidden='64x' must be layer sizes"):
+        make_brain("dqn:hidden=64x", shape, None, 0)
+    with pytest.raises(SettingsError, match="gamma must be between 0 and 1"):
+        make_brain("dqn:gamma=2", shape, None, 0)
+
+
+def test_dqn_flies_flappy_too_with_several_birds_sharing_the_learner():
+    arena = make_arena("flappy", make_brain("dqn:hidden=16", brain_shape("flappy"), 4, 0), 0)
+    arena.run(Budget(max_steps=3_000))
+    assert arena.metrics.episodes >= 4 and arena.brain.updates > 0
+    json.dumps(arena.brain.diagnostics())
