@@ -135,7 +135,7 @@ class Chart:
 
     def _draw_axes(self, surface: pygame.Surface, plot: pygame.Rect, xr: tuple, yr: tuple) -> None:
         font = theme.font(18)
-        for value in nice_ticks(*yr):
+        for value in nice_ticks(*yr, count=max(2, min(5, plot.height // 28))):
             y = plot.bottom - (value - yr[0]) / (yr[1] - yr[0]) * plot.height
             pygame.draw.line(surface, theme.GRID, (plot.left, y), (plot.right, y))
             label = font.render(short_number(value), True, theme.TEXT_DIM)

@@ -42,9 +42,12 @@ def layout(window: tuple[int, int], world: tuple[int, int], charts: int) -> Layo
     chart_rects = []
     if charts:
         left = game.right + PAD
-        each = (body.height - PAD * (charts - 1)) // charts
-        for i in range(charts):
-            chart_rects.append(
-                pygame.Rect(left, body.top + i * (each + PAD), body.right - left, each)
-            )
+        # With three or more charts the first (the one about learning) gets a double share.
+        weights = [2] + [1] * (charts - 1) if charts >= 3 else [1] * charts
+        room_h = body.height - PAD * (charts - 1)
+        y = body.top
+        for weight in weights:
+            height = room_h * weight // sum(weights)
+            chart_rects.append(pygame.Rect(left, y, body.right - left, height))
+            y += height + PAD
     return Layout(top, keys, game, chart_rects)
