@@ -110,6 +110,7 @@ class Arena:
         if self.evaluation is not None:
             if self.evaluation.advance(self.EVALUATION_SLICE):
                 self._finish_evaluation()
+            self.metrics.checking += time.perf_counter() - start
         else:
             self.train_tick()
         self.metrics.busy += time.perf_counter() - start
@@ -147,6 +148,7 @@ class Arena:
                 # Time in this run's own ticks: the same as wall time for a run alone,
                 # and still fair when several race in one window.
                 "seconds": round(metrics.busy, 2),
+                "training_seconds": round(metrics.busy - metrics.checking, 2),
             }
         for callback in self.callbacks:
             callback.on_evaluation_end(self, evaluation)

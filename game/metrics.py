@@ -68,6 +68,7 @@ class Metrics:
     version: int = 0
     started: float = field(default_factory=time.perf_counter)
     busy: float = 0.0  # seconds spent in this run's own ticks (fair when runs share a CPU)
+    checking: float = 0.0  # the part of `busy` spent checking the champion, not training
 
     def seconds(self) -> float:
         """Wall seconds since the run started."""
