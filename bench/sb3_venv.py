@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -49,15 +50,21 @@ def _install_fingerprint() -> str:
     return " ".join(REQUIREMENTS) + f" constraints-sha256:{digest}\n"
 
 
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def installed_packages(python: Path) -> dict[str, str]:
-    """Name (lower case) -> version of everything installed in the venv of `python`."""
+    """Name -> version of everything installed in the venv of `python`. Names are
+    normalised as PEP 503 does (lower case, `-` for `_` and `.`): pip lists the wheel's own
+    spelling, e.g. `stable_baselines3`."""
     out = subprocess.run(
         [str(python), "-m", "pip", "list", "--format=json"],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    return {p["name"].lower(): p["version"] for p in json.loads(out)}
+    return {_normalise(p["name"]): p["version"] for p in json.loads(out)}
 
 
 def _check_installed(python: Path) -> None:

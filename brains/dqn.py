@@ -28,6 +28,7 @@ from brains.replay import ReplayBuffer
 class DQNSettings:
     hidden: str = "64/64"  # hidden layer sizes, separated by /
     lr: float = 2.3e-3  # Adam's learning rate
+    lr_decay_steps: int = 0  # if above 0, the rate falls linearly to a tenth over this many steps
     gamma: float = 0.99
     batch: int = 64  # transitions per gradient step
     buffer: int = 50_000  # replay capacity
@@ -63,8 +64,8 @@ class DQNSettings:
         for key in positive:
             if not getattr(self, key) > 0:
                 return f"{key} must be above 0, got {getattr(self, key)}"
-        if self.learning_starts < 0 or self.exploration_steps < 0:
-            return "learning_starts and exploration_steps must be 0 or more"
+        if self.learning_starts < 0 or self.exploration_steps < 0 or self.lr_decay_steps < 0:
+            return "learning_starts, exploration_steps and lr_decay_steps must be 0 or more"
         for key in ("gamma", "tau", "epsilon_start", "epsilon_end"):
             if not 0 <= getattr(self, key) <= 1:
                 return f"{key} must be between 0 and 1, got {getattr(self, key)}"
@@ -179,8 +180,16 @@ class DQN(Learner):
         if self.env_steps // s.target_every > before // s.target_every:
             self._update_target()
 
+    def learning_rate(self) -> float:
+        s = self.settings
+        if not s.lr_decay_steps:
+            return s.lr
+        return s.lr * max(0.1, 1.0 - 0.9 * self.env_steps / s.lr_decay_steps)
+
     def _learn(self) -> None:
         torch, s = self.torch, self.settings
+        for group in self.optimizer.param_groups:
+            group["lr"] = self.learning_rate()
         mb = self.buffer.sample(self._sample_rng, s.batch)
         obs = torch.as_tensor(mb.observations)
         next_obs = torch.as_tensor(mb.next_observations)

@@ -157,3 +157,13 @@ def test_dqn_flies_flappy_too_with_several_birds_sharing_the_learner():
     arena.run(Budget(max_steps=3_000))
     assert arena.metrics.episodes >= 4 and arena.brain.updates > 0
     json.dumps(arena.brain.diagnostics())
+
+
+def test_the_learning_rate_can_decay_linearly_to_a_tenth():
+    dqn = DQN(CARTPOLE, 1, 0, DQNSettings(lr=0.01, lr_decay_steps=1000))
+    assert dqn.learning_rate() == pytest.approx(0.01)
+    dqn.env_steps = 500
+    assert dqn.learning_rate() == pytest.approx(0.01 * 0.55)
+    dqn.env_steps = 10_000
+    assert dqn.learning_rate() == pytest.approx(0.001)
+    assert DQN(CARTPOLE, 1, 0).learning_rate() == DQNSettings().lr  # constant by default
