@@ -11,19 +11,16 @@ uses the standard library, so the app's venv can import it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from bench.venvs import REPO_ROOT, BenchVenv, cpu_torch_problems, installed_packages
+
 PEER_VENV = REPO_ROOT / "bench" / ".peer-venv"
 PEER_SCRIPT = REPO_ROOT / "bench" / "peer_neat_flappy.py"
-CONSTRAINTS = REPO_ROOT / "constraints.txt"
 REQUIREMENTS = ("flappy-bird-gymnasium==0.4.0", "neat-python==2.0.0")
 STAMP_NAME = ".peer-installed"
 
@@ -32,73 +29,22 @@ STAMP_NAME = ".peer-installed"
 KILL_GRACE_S = 60.0
 
 
-def _venv_python(venv: Path) -> Path:
-    return venv / "bin" / "python"
-
-
-def _install_fingerprint() -> str:
-    """What the stamp records: the requirements and the constraints they were installed
-    under, so editing either one triggers a reinstall."""
-    constraints = CONSTRAINTS.read_bytes() if CONSTRAINTS.exists() else b""
-    digest = hashlib.sha256(constraints).hexdigest()[:16]
-    return " ".join(REQUIREMENTS) + f" constraints-sha256:{digest}\n"
-
-
-def _installed_packages(python: Path) -> dict[str, str]:
-    """Name (lower case) -> version of everything installed in the venv of `python`."""
-    out = subprocess.run(
-        [str(python), "-m", "pip", "list", "--format=json"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return {p["name"].lower(): p["version"] for p in json.loads(out)}
-
-
-def _check_installed(python: Path) -> None:
-    """Fail loudly if the install pulled in what it must not: pygame-ce next to pygame, or a
-    CUDA torch (several GB of nvidia-* wheels) that the constraints were meant to prevent."""
-    packages = _installed_packages(python)
-    problems = []
+def _peer_problems(packages: dict[str, str]) -> list[str]:
+    """Plain pygame must be there and pygame-ce must not: they overwrite each other."""
+    problems = cpu_torch_problems(packages)
     if "pygame" not in packages:
         problems.append("plain pygame is missing")
     if "pygame-ce" in packages:
         problems.append("pygame-ce is installed beside pygame")
-    cuda = sorted(name for name in packages if name.startswith("nvidia-"))
-    if cuda:
-        problems.append(f"CUDA packages were installed: {', '.join(cuda)}")
-    torch = packages.get("torch")
-    if torch is not None and "+cpu" not in torch:
-        problems.append(f"torch {torch} is not the CPU build")
-    if problems:
-        raise RuntimeError(f"peer venv {PEER_VENV}: " + "; ".join(problems))
+    return problems
+
+
+PEER = BenchVenv(PEER_VENV, REQUIREMENTS, STAMP_NAME, _peer_problems)
 
 
 def ensure_peer_venv(quiet: bool = True) -> Path:
-    """Create and fill `bench/.peer-venv` unless its stamp says it is up to date; return the
-    path of its python executable."""
-    python = _venv_python(PEER_VENV)
-    stamp = PEER_VENV / STAMP_NAME
-    fingerprint = _install_fingerprint()
-    if python.exists() and stamp.exists() and stamp.read_text() == fingerprint:
-        return python
-
-    if PEER_VENV.exists() and not python.exists():
-        shutil.rmtree(PEER_VENV)  # a half-made venv: start again
-    if not python.exists():
-        # The interpreter running the benchmark (its base, when that is the app's venv),
-        # so the peer and the app run on the same Python.
-        subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
-
-    # Plain pip: it is already configured (find-links, extra indexes). The constraints pin
-    # torch to the CPU build in case anything ever asks for torch.
-    command = [str(python), "-m", "pip", "install", "-c", str(CONSTRAINTS), *REQUIREMENTS]
-    if quiet:
-        command.insert(4, "--quiet")
-    subprocess.run(command, check=True)
-    _check_installed(python)
-    stamp.write_text(fingerprint)
-    return python
+    """Create and fill `bench/.peer-venv` unless it is up to date; return its python."""
+    return PEER.ensure(quiet)
 
 
 def peer_env() -> dict[str, str]:
@@ -185,8 +131,8 @@ def run_peer(
 
 
 if __name__ == "__main__":
-    # `python bench/peer_venv.py` only sets up the venv and says what it holds.
+    # `python -m bench.peer_venv` only sets up the venv and says what it holds.
     peer_python = ensure_peer_venv(quiet=False)
     print(peer_python)
-    for name, version in sorted(_installed_packages(peer_python).items()):
+    for name, version in sorted(installed_packages(peer_python).items()):
         print(f"{name}=={version}")

@@ -11,20 +11,16 @@ standard library, so the app's venv can import it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
-import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from bench.venvs import REPO_ROOT, BenchVenv, cpu_torch_problems, installed_packages
+
 SB3_VENV = REPO_ROOT / "bench" / ".sb3-venv"
 SB3_SCRIPT = REPO_ROOT / "bench" / "sb3_runner.py"
-CONSTRAINTS = REPO_ROOT / "constraints.txt"
 # torch is named so the constraints pin it to the CPU build the app uses (2.13.0+cpu from
 # /opt/wheels). gymnasium and numpy come in with stable-baselines3 (1.4.0 and 2.4.6 when
 # this was written, the same as the app's).
@@ -38,80 +34,20 @@ ALGOS = ("dqn", "ppo")
 KILL_GRACE_S = 60.0
 
 
-def _venv_python(venv: Path) -> Path:
-    return venv / "bin" / "python"
+def _sb3_problems(packages: dict[str, str]) -> list[str]:
+    problems = cpu_torch_problems(packages)
+    for name in ("stable-baselines3", "torch"):
+        if name not in packages:
+            problems.append(f"{name} is missing")
+    return problems
 
 
-def _install_fingerprint() -> str:
-    """What the stamp records: the requirements and the constraints they were installed
-    under, so editing either one triggers a reinstall."""
-    constraints = CONSTRAINTS.read_bytes() if CONSTRAINTS.exists() else b""
-    digest = hashlib.sha256(constraints).hexdigest()[:16]
-    return " ".join(REQUIREMENTS) + f" constraints-sha256:{digest}\n"
-
-
-def _normalise(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def installed_packages(python: Path) -> dict[str, str]:
-    """Name -> version of everything installed in the venv of `python`. Names are
-    normalised as PEP 503 does (lower case, `-` for `_` and `.`): pip lists the wheel's own
-    spelling, e.g. `stable_baselines3`."""
-    out = subprocess.run(
-        [str(python), "-m", "pip", "list", "--format=json"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return {_normalise(p["name"]): p["version"] for p in json.loads(out)}
-
-
-def _check_installed(python: Path) -> None:
-    """Fail loudly if the install is not what the benchmark assumes: stable-baselines3
-    missing, or a CUDA torch (several GB of nvidia-* wheels) that the constraints were meant
-    to prevent and that would also time a different build than the app's."""
-    packages = installed_packages(python)
-    problems = []
-    if "stable-baselines3" not in packages:
-        problems.append("stable-baselines3 is missing")
-    cuda = sorted(name for name in packages if name.startswith("nvidia-"))
-    if cuda:
-        problems.append(f"CUDA packages were installed: {', '.join(cuda)}")
-    torch = packages.get("torch")
-    if torch is None:
-        problems.append("torch is missing")
-    elif "+cpu" not in torch:
-        problems.append(f"torch {torch} is not the CPU build")
-    if problems:
-        raise RuntimeError(f"sb3 venv {SB3_VENV}: " + "; ".join(problems))
+SB3 = BenchVenv(SB3_VENV, REQUIREMENTS, STAMP_NAME, _sb3_problems)
 
 
 def ensure_sb3_venv(quiet: bool = True) -> Path:
-    """Create and fill `bench/.sb3-venv` unless its stamp says it is up to date; return the
-    path of its python executable."""
-    python = _venv_python(SB3_VENV)
-    stamp = SB3_VENV / STAMP_NAME
-    fingerprint = _install_fingerprint()
-    if python.exists() and stamp.exists() and stamp.read_text() == fingerprint:
-        return python
-
-    if SB3_VENV.exists() and not python.exists():
-        shutil.rmtree(SB3_VENV)  # a half-made venv: start again
-    if not python.exists():
-        # The interpreter running the benchmark (its base, when that is the app's venv),
-        # so SB3 and the app run on the same Python.
-        subprocess.run([sys.executable, "-m", "venv", str(SB3_VENV)], check=True)
-
-    # Plain pip: it is already configured (find-links to /opt/wheels, extra indexes). The
-    # constraints pin torch to 2.13.0, which the local +cpu wheel satisfies and outranks.
-    command = [str(python), "-m", "pip", "install", "-c", str(CONSTRAINTS), *REQUIREMENTS]
-    if quiet:
-        command.insert(4, "--quiet")
-    subprocess.run(command, check=True)
-    _check_installed(python)
-    stamp.write_text(fingerprint)
-    return python
+    """Create and fill `bench/.sb3-venv` unless it is up to date; return its python."""
+    return SB3.ensure(quiet)
 
 
 def sb3_env(threads: int) -> dict[str, str]:
@@ -214,7 +150,7 @@ def run_sb3(
 
 
 if __name__ == "__main__":
-    # `python bench/sb3_venv.py` only sets up the venv and says what it holds.
+    # `python -m bench.sb3_venv` only sets up the venv and says what it holds.
     start = time.perf_counter()
     sb3_python = ensure_sb3_venv(quiet=False)
     print(f"{sb3_python} ready in {time.perf_counter() - start:.0f} s")
