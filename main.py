@@ -89,8 +89,8 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--population",
         type=positive_int,
-        help="agents played at once (default: the brain's own; ga 200, hill-climb 4, "
-        "random-search 50)",
+        help="agents played at once (default: the brain's own; ga 200, random-search 50, "
+        "hill-climb 4, q-table 1, dqn 8)",
     )
     parser.add_argument(
         "--max-generations", type=positive_int, metavar="N", help="stop after N generations"

@@ -85,6 +85,16 @@ class Evolver(Brain):
         """Generations told so far."""
 
 
+class GreedyPolicy:
+    """A learner's greedy policy, live: it improves as the learner does."""
+
+    def __init__(self, learner: Learner) -> None:
+        self.learner = learner
+
+    def act(self, observations: np.ndarray) -> np.ndarray:
+        return self.learner.greedy(observations)
+
+
 @dataclass(frozen=True)
 class Transitions:
     """One tick of experience from the agents that were playing: row i is one agent's
@@ -108,6 +118,13 @@ class Learner(Brain):
     @abstractmethod
     def act(self, observations: np.ndarray) -> np.ndarray:
         """Actions while training (exploring); `champion()` is the greedy policy."""
+
+    @abstractmethod
+    def greedy(self, observations: np.ndarray) -> np.ndarray:
+        """The best actions by what has been learned so far, without exploring."""
+
+    def champion(self) -> GreedyPolicy:
+        return GreedyPolicy(self)
 
     @abstractmethod
     def observe(self, batch: Transitions) -> None:

@@ -39,8 +39,8 @@ class DQNSettings:
     tau: float = 1.0  # 1: copy the online network; below 1: move the target this far toward it
     double: bool = True  # Double DQN targets
     epsilon_start: float = 1.0
-    epsilon_end: float = 0.05
-    exploration_steps: int = 8_000  # steps over which epsilon falls linearly to its end
+    epsilon_end: float = 0.02
+    exploration_steps: int = 5_000  # steps over which epsilon falls linearly to its end
     max_grad_norm: float = 10.0
     threads: int = 1  # torch threads: one is fastest for small networks on 2 cores
 
@@ -110,7 +110,9 @@ def td_targets(torch, rewards, terminated, next_obs, online, target, gamma: floa
 class DQN(Learner):
     name = "dqn"
     Settings = DQNSettings
-    default_population = 1  # environments stepped at once
+    # Environments stepped at once: eight share each forward pass and tick, which halves
+    # the seconds to solve CartPole against one, at no cost in steps (bench/dqn_vs_sb3).
+    default_population = 8
     weights_file = "weights.pt"
 
     def __init__(
@@ -160,9 +162,6 @@ class DQN(Learner):
         explore = self.rng.random(len(actions)) < self.epsilon
         actions[explore] = self.rng.integers(0, self.shape.n_actions, int(explore.sum()))
         return actions
-
-    def champion(self) -> _Greedy:
-        return _Greedy(self)
 
     # -- learning ---------------------------------------------------------------------
 
@@ -286,13 +285,3 @@ class DQN(Learner):
             value = meta.get(key)
             setattr(brain, key, value if isinstance(value, int) and value >= 0 else 0)
         return brain
-
-
-class _Greedy:
-    """The online network's greedy policy, live."""
-
-    def __init__(self, dqn: DQN) -> None:
-        self.dqn = dqn
-
-    def act(self, observations: np.ndarray) -> np.ndarray:
-        return self.dqn.greedy(observations)

@@ -176,9 +176,6 @@ class QTable(Learner):
     def diagnostic_charts(self) -> list[tuple[str, list[tuple[str, str]]]]:
         return [("Exploration", [("epsilon", "epsilon")])]
 
-    def champion(self) -> _Greedy:
-        return _Greedy(self)
-
     def save(self, directory: Path) -> None:
         extra = {"episodes": self.episodes, "epsilon": self.epsilon}
         arrays = {"q": self.q, "bins": self.bins, "low": self.low, "high": self.high}
@@ -211,13 +208,3 @@ class QTable(Learner):
         brain.episodes = episodes if isinstance(episodes, int) else 0
         brain.epsilon = float(epsilon) if isinstance(epsilon, int | float) else settings.epsilon_min
         return brain
-
-
-class _Greedy:
-    """The table's greedy policy, live: it improves as the table does."""
-
-    def __init__(self, table: QTable) -> None:
-        self.table = table
-
-    def act(self, observations: np.ndarray) -> np.ndarray:
-        return self.table.greedy(observations)
