@@ -27,6 +27,7 @@ import bench.common  # noqa: F401
 from bench.common import table
 from brains.base import BrainShape
 from brains.hill_climb import HillClimb, HillClimbSettings
+from brains.linear import LinearPolicy
 from brains.random_search import RandomSearch
 from game.scenes.cartpole import TIME_LIMIT, CartPoleScene
 
@@ -59,9 +60,9 @@ def episodes_to_first_success(make, trials: int, cap: int) -> np.ndarray:
         weights = np.concatenate([p.weights for p in policies])
         scene = CartPoleScene(len(weights))
         scene.reset(round_)
+        played = LinearPolicy(weights)  # candidate i plays cart i, as the brains do
         while not scene.all_done:
-            actions = np.einsum("ij,ij->i", scene.cart_states(), weights[:, :, 0]) > 0
-            scene.step(actions.astype(np.int64))
+            scene.step(played.act(scene.observe()))
         lengths = np.split(scene.steps.astype(float), np.cumsum(sizes)[:-1])
         still = []
         for trial, fitness in zip(active, lengths, strict=True):

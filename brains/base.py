@@ -85,6 +85,16 @@ class Evolver(Brain):
         """Generations told so far."""
 
 
+def epsilon_greedy(
+    rng: np.random.Generator, greedy: np.ndarray, epsilon: float, n_actions: int
+) -> np.ndarray:
+    """`greedy` with each action replaced, with probability epsilon, by a random one."""
+    actions = greedy.copy()
+    explore = rng.random(len(actions)) < epsilon
+    actions[explore] = rng.integers(0, n_actions, int(explore.sum()))
+    return actions
+
+
 class GreedyPolicy:
     """A learner's greedy policy, live: it improves as the learner does."""
 

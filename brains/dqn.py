@@ -20,7 +20,14 @@ from typing import Any
 
 import numpy as np
 
-from brains.base import BrainShape, Learner, Transitions, shape_from_meta, write_brain
+from brains.base import (
+    BrainShape,
+    Learner,
+    Transitions,
+    epsilon_greedy,
+    shape_from_meta,
+    write_brain,
+)
 from brains.replay import ReplayBuffer
 
 
@@ -158,10 +165,9 @@ class DQN(Learner):
         return values.argmax(dim=1).numpy()
 
     def act(self, observations: np.ndarray) -> np.ndarray:
-        actions = self.greedy(observations)
-        explore = self.rng.random(len(actions)) < self.epsilon
-        actions[explore] = self.rng.integers(0, self.shape.n_actions, int(explore.sum()))
-        return actions
+        return epsilon_greedy(
+            self.rng, self.greedy(observations), self.epsilon, self.shape.n_actions
+        )
 
     # -- learning ---------------------------------------------------------------------
 

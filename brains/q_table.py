@@ -19,7 +19,14 @@ from typing import Any
 
 import numpy as np
 
-from brains.base import BrainShape, Learner, Transitions, shape_from_meta, write_brain
+from brains.base import (
+    BrainShape,
+    Learner,
+    Transitions,
+    epsilon_greedy,
+    shape_from_meta,
+    write_brain,
+)
 
 MAX_CELLS = 20_000_000  # states x actions; beyond this a table is a mistake, not a brain
 
@@ -145,10 +152,9 @@ class QTable(Learner):
         return (values + self._ties.random(values.shape) * 1e-9).argmax(axis=1)
 
     def act(self, observations: np.ndarray) -> np.ndarray:
-        actions = self.greedy(observations)
-        explore = self.rng.random(len(actions)) < self.epsilon
-        actions[explore] = self.rng.integers(0, self.shape.n_actions, int(explore.sum()))
-        return actions
+        return epsilon_greedy(
+            self.rng, self.greedy(observations), self.epsilon, self.shape.n_actions
+        )
 
     def observe(self, batch: Transitions) -> None:
         if not len(batch):

@@ -23,9 +23,6 @@ def crowd_alpha(alive: int) -> int:
     return next(alpha for limit, alpha in CROWD_ALPHA if limit is None or alive <= limit)
 
 
-CAP_HEIGHT = 24  # world px
-
-
 class FlappyView:
     world_size = (world.WIDTH, world.HEIGHT)
 
