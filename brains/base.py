@@ -9,7 +9,8 @@ same brain trains on our scenes, on gymnasium environments, or on arrays in a te
 - Learners (tabular Q-learning, DQN) learn every tick: `act()` explores, `observe()`
   takes the batch of transitions the step produced, `end_episodes()` hears how many
   episodes just ended (exploration schedules count them).
-- Planners look ahead in a model; they get their base class when the first arrives.
+- Planners look ahead in a model: the scene's own tables (dynamic programming) or a copy
+  of its simulator (tree search). The arena hands the model over with `attach()`.
 """
 
 from __future__ import annotations
@@ -154,6 +155,24 @@ class Learner(Brain):
     def diagnostic_charts(self) -> list[tuple[str, list[tuple[str, str]]]]:
         """How to chart the diagnostics: [(title, [(key, legend), ...]), ...]."""
         return []
+
+
+class Planner(Brain):
+    kind = "planner"
+
+    @abstractmethod
+    def attach(self, model: Any) -> None:
+        """The model to plan in: for dynamic programming the scene's transition and reward
+        tables, for tree search a scene that can `snapshot()` and `restore()`."""
+
+    @abstractmethod
+    def act(self, observations: np.ndarray) -> np.ndarray:
+        """Actions for the agents in the state they are in now."""
+
+    def think(self, seconds: float) -> bool:
+        """Plan for at most `seconds` (the window slices long work to keep frames short);
+        True once planning has nothing left to do."""
+        return True
 
 
 def write_brain(
