@@ -25,6 +25,7 @@ class SceneSpec:
     reward_range: tuple[float, float]
     score_name: str  # what one point of score means, e.g. "pipes"
     episode_name: str = "episode"  # what one episode is called, e.g. "course"
+    one_hot: bool = False  # observations are one-hot over discrete states (a gridworld)
 
     @property
     def obs_dim(self) -> int:

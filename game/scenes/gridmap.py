@@ -1,0 +1,231 @@
+"""Gridworld maps: plain-text files in assets/maps/, parsed into arrays.
+
+A map file is a few `key: value` lines, then `map:` and the grid, one character a cell:
+
+    ; the Dyna Maze of Sutton and Barto (2018), Example 8.1   (lines starting ; are comments)
+    step_reward: 0
+    goal_reward: 1
+    map:
+    .......#G
+    S.#....#.
+
+Cells: `.` open, `#` wall, `S` start (several: each episode starts at one at random),
+`G` goal (entering one pays goal_reward and ends the episode), `X` pit (entering one pays
+pit_reward and either ends the episode or, with `pits: restart`, puts the agent back on the
+start, as in Cliff Walking), and any lower-case letter declared as `cell a: 5`, an open
+cell that pays its own reward on entry. Every other move pays step_reward, bumping into a
+wall or the edge included (the agent stays put).
+
+Other keys: `slip: 0.2` (with this probability a move goes to one of the two perpendicular
+directions instead, half each), `time_limit: 500` (steps before an episode is cut short;
+default 20 per open cell), and for mazes that change (Sutton and Barto's Blocking and
+Shortcut mazes) `change_at: 1000` followed, after the grid, by `after:` and the second
+grid, of the same size, that replaces the first once the scene has run that many steps.
+
+Errors name the file, line and column: `maps/x.txt:7:3: unknown cell 'Q' (...)`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+MAPS_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "maps"
+
+OPEN, WALL, START, GOAL, PIT = ".", "#", "S", "G", "X"
+NUMBER_KEYS = ("step_reward", "goal_reward", "pit_reward", "slip")
+WHOLE_KEYS = ("time_limit", "change_at")
+KEYS = (*NUMBER_KEYS, *WHOLE_KEYS, "pits", "title")
+MAX_CELLS = 250_000  # 500 x 500: one-hot observations of this many cells are already large
+
+
+class MapError(ValueError):
+    """A map that cannot be read; the message is one line: file:line:column: what is wrong."""
+
+
+@dataclass(frozen=True, eq=False)  # compared and cached by identity
+class GridMap:
+    """A parsed map. Layouts are char arrays [rows, cols]; `layouts[1]`, if any, replaces
+    `layouts[0]` after `change_at` steps."""
+
+    name: str
+    layouts: tuple[np.ndarray, ...]
+    step_reward: float = 0.0
+    goal_reward: float = 1.0
+    pit_reward: float = -1.0
+    pits_restart: bool = False
+    slip: float = 0.0
+    time_limit: int = 0
+    change_at: int | None = None
+    cell_rewards: dict[str, float] = field(default_factory=dict)
+    title: str = ""
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.layouts[0].shape  # type: ignore[return-value]
+
+    @property
+    def cells(self) -> int:
+        return self.layouts[0].size
+
+
+def map_names() -> list[str]:
+    return sorted(path.stem for path in MAPS_DIR.glob("*.txt"))
+
+
+def map_path(name: str) -> Path:
+    """A shipped map by name, else a path to a map file."""
+    shipped = MAPS_DIR / f"{name}.txt"
+    if "/" not in name and "\\" not in name and shipped.is_file():
+        return shipped
+    path = Path(name)
+    if path.is_file():
+        return path
+    raise MapError(
+        f"unknown map {name!r}: not a shipped map ({', '.join(map_names())}) nor a map file"
+    )
+
+
+@lru_cache(maxsize=32)
+def load_map(name: str) -> GridMap:
+    """A map by name or path, read once (every check of a champion builds a scene)."""
+    path = map_path(name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise MapError(f"{path}: cannot read the map ({error})") from None
+    shown = name if path.parent == MAPS_DIR else str(path)
+    return parse_map(text, str(path), shown)
+
+
+def _number(value: str, where: str, key: str, whole: bool) -> float:
+    try:
+        number = int(value, 10) if whole else float(value)
+    except ValueError:
+        what = "a whole number" if whole else "a number"
+        raise MapError(f"{where}: {key} must be {what}, got {value!r}") from None
+    if not math.isfinite(number):
+        raise MapError(f"{where}: {key} must be finite, got {value!r}")
+    return number
+
+
+def parse_map(text: str, source: str = "<map>", name: str = "map") -> GridMap:
+    """Parse a map file's text; raises MapError naming `source`, line and column."""
+    settings: dict[str, object] = {}
+    cell_rewards: dict[str, float] = {}
+    grids: list[tuple[int, list[tuple[int, str]]]] = []  # (line of map:/after:, rows)
+    section: list[tuple[int, str]] | None = None  # (line number, row)
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip()
+        stripped = line.strip()
+        at = f"{source}:{number}:1"
+        if section is not None:
+            if not stripped:
+                if section:
+                    section = None  # a blank line after the rows ends a grid
+                continue
+            if stripped.startswith(";"):
+                continue
+            if stripped != "after:":
+                section.append((number, line))
+                continue
+            section = None
+        if not stripped or stripped.startswith(";"):
+            continue
+        if stripped in ("map:", "after:"):
+            if (stripped == "map:") != (not grids):
+                raise MapError(f"{at}: {'after:' if grids else 'map:'} expected here")
+            if len(grids) == 2:
+                raise MapError(f"{at}: a map has at most two grids (map: and after:)")
+            section = []
+            grids.append((number, section))
+            continue
+        key, colon, value = stripped.partition(":")
+        key, value = key.strip(), value.split(";")[0].strip()
+        if not colon or not value:
+            raise MapError(f"{at}: expected 'key: value', 'map:' or a comment, got {stripped!r}")
+        if key.startswith("cell "):
+            letter = key[5:].strip()
+            if len(letter) != 1 or not letter.islower():
+                raise MapError(f"{at}: cell rewards are for lower-case letters, got {letter!r}")
+            cell_rewards[letter] = _number(value, at, key, whole=False)
+        elif key in NUMBER_KEYS:
+            settings[key] = _number(value, at, key, whole=False)
+        elif key in WHOLE_KEYS:
+            settings[key] = int(_number(value, at, key, whole=True))
+        elif key == "pits":
+            if value not in ("end", "restart"):
+                raise MapError(f"{at}: pits must be 'end' or 'restart', got {value!r}")
+            settings["pits_restart"] = value == "restart"
+        elif key == "title":
+            settings["title"] = value
+        else:
+            raise MapError(f"{at}: unknown key {key!r}; keys: {', '.join(KEYS)}, cell <letter>")
+    if not grids:
+        raise MapError(
+            f"{source}:{len(text.splitlines()) + 1}:1: no grid (a 'map:' line then rows)"
+        )
+    layouts = tuple(_grid(first, rows, source, cell_rewards) for first, rows in grids)
+    if len(layouts) == 2:
+        first, rows = grids[1]
+        if layouts[1].shape != layouts[0].shape:
+            raise MapError(
+                f"{source}:{first}:1: the after: grid is {layouts[1].shape[0]}x"
+                f"{layouts[1].shape[1]}, the map: grid {layouts[0].shape[0]}x{layouts[0].shape[1]}"
+            )
+        if "change_at" not in settings:
+            raise MapError(f"{source}:{first}:1: an after: grid needs 'change_at: STEPS'")
+    elif "change_at" in settings:
+        raise MapError(f"{source}:1:1: change_at is given but there is no after: grid")
+    _check_settings(settings, source, layouts)
+    return GridMap(name=name, layouts=layouts, cell_rewards=cell_rewards, **settings)  # type: ignore[arg-type]
+
+
+def _grid(
+    first: int, numbered: list[tuple[int, str]], source: str, rewards: dict[str, float]
+) -> np.ndarray:
+    if not numbered:
+        raise MapError(f"{source}:{first}:1: no rows after this line")
+    width = len(numbered[0][1])
+    for number, row in numbered:
+        if len(row) != width:
+            raise MapError(
+                f"{source}:{number}:{min(len(row), width) + 1}: row is {len(row)} cells "
+                f"wide, the first row {width}"
+            )
+        for j, char in enumerate(row):
+            if char not in ".#SGX" and char not in rewards:
+                hint = " (declare it with 'cell a: REWARD')" if char.islower() else ""
+                raise MapError(
+                    f"{source}:{number}:{j + 1}: unknown cell {char!r}; cells: . # S G X "
+                    f"and declared letters{hint}"
+                )
+    grid = np.array([list(row) for _, row in numbered], dtype="<U1")
+    if grid.size > MAX_CELLS:
+        raise MapError(f"{source}:{first}:1: {grid.size:,} cells, more than {MAX_CELLS:,}")
+    for char, what in ((START, "start S"), (GOAL, "goal G")):
+        if not (grid == char).any():
+            raise MapError(f"{source}:{numbered[0][0]}:1: the grid has no {what}")
+    return grid
+
+
+def _check_settings(settings: dict, source: str, layouts: tuple[np.ndarray, ...]) -> None:
+    slip = settings.get("slip", 0.0)
+    if not 0 <= slip <= 1:
+        raise MapError(f"{source}:1:1: slip must be between 0 and 1, got {slip}")
+    for key in ("time_limit", "change_at"):
+        if key in settings and settings[key] < 1:
+            raise MapError(f"{source}:1:1: {key} must be 1 or more, got {settings[key]}")
+    if settings.get("pits_restart"):
+        for layout in layouts:
+            if np.count_nonzero(layout == START) != 1:
+                raise MapError(f"{source}:1:1: 'pits: restart' needs exactly one start S")
+    for layout in layouts:
+        if not np.array_equal(layout == START, layouts[0] == START):
+            raise MapError(f"{source}:1:1: the after: grid must keep the starts where they were")
+    if not settings.get("time_limit"):
+        settings["time_limit"] = 20 * int(np.count_nonzero(layouts[0] != WALL))
