@@ -24,7 +24,8 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # keep stdout for resu
 # neat-python load them when they are built.
 from brains.registry import BRAINS
 from brains.settings import SettingsError
-from game.scenes import SCENES, SPECS
+from game.scenes import SCENES, MapError, gridworld_key, scene_spec, split_scene_key
+from game.scenes.gridmap import map_names
 
 EXIT_BAD_INPUT = 2
 SPEED_CHOICES = ("1", "2", "4", "8", "16", "32", "64", "max")
@@ -72,16 +73,27 @@ def scene_name(text: str) -> str:
     return text
 
 
+def add_map_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--map",
+        metavar="NAME|PATH",
+        help="gridworld only: a shipped map or a map file (implies --scene gridworld; "
+        f"default dyna-maze). Maps: {', '.join(map_names())}",
+    )
+
+
 def add_experiment_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--scene", type=scene_name, default="flappy", help="the game: flappy (default)"
+        "--scene",
+        type=scene_name,
+        help="the game: flappy (default), cartpole or gridworld",
     )
+    add_map_option(parser)
     parser.add_argument(
         "--brain",
-        default="ga",
         metavar="NAME[:KEY=VALUE,...]",
         help="the learner and its settings, e.g. ga:hidden=8,mutation=0.1 "
-        f"(brains: {', '.join(sorted(BRAINS))})",
+        f"(brains: {', '.join(sorted(BRAINS))}; default ga, value-iteration on a gridworld)",
     )
     parser.add_argument(
         "--seed", type=seed_int, default=0, help="run seed: same seed, same run (default 0)"
@@ -90,7 +102,7 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
         "--population",
         type=positive_int,
         help="agents played at once (default: the brain's own; ga 200, random-search 50, "
-        "hill-climb 4, q-table 1, dqn 8)",
+        "hill-climb 4, q-table 1, dqn 8, gridworld brains 1)",
     )
     parser.add_argument(
         "--max-generations", type=positive_int, metavar="N", help="stop after N generations"
@@ -150,9 +162,8 @@ def build_parser() -> Parser:
         description="Play at the keyboard: CartPole with Left/Right, Flappy Bird with Up. "
         "Each episode is fresh; the chart shows your scores.",
     )
-    play.add_argument(
-        "--scene", type=scene_name, default="cartpole", help="the game (default cartpole)"
-    )
+    play.add_argument("--scene", type=scene_name, help="the game (default cartpole)")
+    add_map_option(play)
     play.add_argument("--seed", type=seed_int, default=0, help="seed of the episodes (default 0)")
     add_window_options(play)
     compare = commands.add_parser(
@@ -165,9 +176,8 @@ def build_parser() -> Parser:
         "table on stderr. Budget per brain: until solved, at most --max-steps (default "
         "200,000) environment steps.",
     )
-    compare.add_argument(
-        "--scene", type=scene_name, default="cartpole", help="the game (default cartpole)"
-    )
+    compare.add_argument("--scene", type=scene_name, help="the game (default cartpole)")
+    add_map_option(compare)
     compare.add_argument(
         "--brains",
         required=True,
@@ -203,8 +213,31 @@ def build_parser() -> Parser:
     watch.add_argument(
         "--seed", type=seed_int, default=0, help="seed of the courses played (default 0)"
     )
+    watch.add_argument(
+        "--map", metavar="NAME|PATH", help="gridworld: play on this map, not the brain's own"
+    )
     add_window_options(watch)
     return parser
+
+
+def resolve_scene(args: argparse.Namespace, default: str) -> None:
+    """args.scene becomes the scene key: "gridworld:MAP" for a gridworld, its map read
+    now, so that a bad map is one line before anything starts."""
+    scene = args.scene or ("gridworld" if args.map else default)
+    if args.map is not None and scene != "gridworld":
+        fail(f"--map applies only to --scene gridworld, not {scene}")
+    key = gridworld_key(args.map) if args.map is not None else scene
+    try:
+        scene_spec(key)
+    except MapError as error:
+        fail(str(error))
+    args.scene = key
+
+
+def resolve_experiment(args: argparse.Namespace) -> None:
+    resolve_scene(args, "flappy")
+    if args.brain is None:
+        args.brain = "value-iteration" if args.scene.startswith("gridworld") else "ga"
 
 
 def budget_from(args: argparse.Namespace):
@@ -230,6 +263,7 @@ def build_arena(args: argparse.Namespace):
 
 
 def open_window(arena, args: argparse.Namespace, save_root: Path, budget=None) -> None:
+    """The window, with the view of the arena's scene."""
     from game.app import App
     from game.views import make_view
 
@@ -240,6 +274,7 @@ def open_window(arena, args: argparse.Namespace, save_root: Path, budget=None) -
 
 
 def command_run(args: argparse.Namespace) -> int:
+    resolve_experiment(args)
     arena = build_arena(args)
     budget = budget_from(args)
     open_window(arena, args, args.out, None if budget.unlimited else budget)
@@ -255,12 +290,23 @@ def command_watch(args: argparse.Namespace) -> int:
     except BrainFileError as error:
         fail(str(error))
     scene = brain.shape.scene
-    if scene not in SCENES:
+    try:
+        name, _ = split_scene_key(scene)
+    except KeyError:
+        name = scene
+    if name not in SCENES:
         fail(
             f"{args.directory}: the brain was trained on scene {scene!r}, which is not one of: "
             + ", ".join(sorted(SCENES))
         )
-    spec = SPECS[scene]
+    if args.map is not None:
+        if name != "gridworld":
+            fail(f"--map applies only to gridworld brains; this one plays {name}")
+        scene = gridworld_key(args.map)
+    try:
+        spec = scene_spec(scene)
+    except MapError as error:
+        fail(str(error))
     if (spec.obs_dim, spec.n_actions) != (brain.shape.obs_dim, brain.shape.n_actions):
         fail(
             f"{args.directory}: brain expects {brain.shape.obs_dim} inputs and "
@@ -275,6 +321,7 @@ def command_train(args: argparse.Namespace) -> int:
     from game.arena import Budget
     from game.training import train
 
+    resolve_experiment(args)
     arena = build_arena(args)
     budget = budget_from(args)
     if budget.unlimited:
@@ -289,6 +336,9 @@ def command_play(args: argparse.Namespace) -> int:
     from game.showcase import ShowcaseArena
     from game.ui.human import KEYS_SHOWN, HumanPolicy
 
+    resolve_scene(args, "cartpole")
+    if args.scene not in KEYS_SHOWN:
+        fail(f"scene {args.scene} cannot be played at the keyboard yet")
     arena = ShowcaseArena(args.scene, None, args.seed, policy=HumanPolicy(args.scene), player="you")
     arena.keys = KEYS_SHOWN[args.scene]
     open_window(arena, args, Path("runs"))
@@ -300,6 +350,7 @@ def command_compare(args: argparse.Namespace) -> int:
     from game.arena import Budget, brain_shape
     from game.compare import CompareArena, split_brain_list
 
+    resolve_scene(args, "cartpole")
     brains = split_brain_list(args.brains)
     if not brains:
         fail("--brains: give at least one brain")

@@ -39,6 +39,7 @@ class BrainShape:
     scene: str = ""
     obs_low: tuple[float, ...] | None = None  # bounds of each observation, where known
     obs_high: tuple[float, ...] | None = None
+    one_hot: bool = False  # observations are one-hot over discrete states (tabular brains)
 
 
 class Brain(ABC):

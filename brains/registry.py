@@ -6,6 +6,7 @@ from typing import Any
 
 from brains.base import Brain, BrainShape
 from brains.dqn import DQN
+from brains.dynamic_programming import PolicyEvaluation, PolicyIteration, ValueIteration
 from brains.ga import GeneticAlgorithm
 from brains.hill_climb import HillClimb
 from brains.q_table import QTable
@@ -13,7 +14,17 @@ from brains.random_search import RandomSearch
 from brains.settings import SettingsError, build_settings, split_brain_arg
 
 BRAINS: dict[str, Any] = {
-    cls.name: cls for cls in (GeneticAlgorithm, RandomSearch, HillClimb, QTable, DQN)
+    cls.name: cls
+    for cls in (
+        GeneticAlgorithm,
+        RandomSearch,
+        HillClimb,
+        QTable,
+        DQN,
+        PolicyEvaluation,
+        PolicyIteration,
+        ValueIteration,
+    )
 }
 
 

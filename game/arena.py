@@ -18,13 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from brains.base import Brain, BrainShape, Evolver, Learner, Policy, Transitions
+from brains.base import Brain, BrainShape, Evolver, Learner, Planner, Policy, Transitions
 from brains.storage import save_brain, unique_directory
 from game import colours
 from game.colours import BLUE, GOLD, GREEN, PINK, Colour
 from game.evaluation import EVALUATION, TRAINING, Evaluation, episode_seed
 from game.metrics import Metrics
-from game.scenes import make_scene
+from game.scenes import make_scene, split_scene_key
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,10 @@ class Callback:
 
 def brain_shape(scene_name: str) -> BrainShape:
     spec = make_scene(scene_name, 1).spec
-    return BrainShape(spec.obs_dim, spec.n_actions, spec.name, spec.obs_low, spec.obs_high)
+    # The scene key (with its map, for a gridworld) is what a saved brain is watched on.
+    return BrainShape(
+        spec.obs_dim, spec.n_actions, scene_name, spec.obs_low, spec.obs_high, spec.one_hot
+    )
 
 
 class Arena:
@@ -174,7 +177,9 @@ class Arena:
         raise NotImplementedError
 
     def save_best(self, root: Path) -> Path:
-        stem = f"{self.scene_name}-{self.brain.name}-seed{self.seed}-{self.progress_tag()}"
+        name, map_name = split_scene_key(self.scene_name)
+        scene = f"{name}-{Path(map_name).stem}" if map_name else name  # a map path has slashes
+        stem = f"{scene}-{self.brain.name}-seed{self.seed}-{self.progress_tag()}"
         stamp = time.strftime("%Y%m%d-%H%M%S")
         return save_brain(self.brain, unique_directory(Path(root), f"{stem}-{stamp}"))
 
@@ -406,9 +411,14 @@ class LearnerArena(Arena):
 
 
 def make_arena(scene_name: str, brain: Brain, seed: int, **kwargs) -> Arena:
-    """The arena that suits the brain: generations for evolvers, ticks for learners."""
+    """The arena that suits the brain: generations for evolvers, ticks for learners,
+    think-then-act for planners."""
     if isinstance(brain, Evolver):
         return EvolutionArena(scene_name, brain, seed, **kwargs)
     if isinstance(brain, Learner):
         return LearnerArena(scene_name, brain, seed, **kwargs)
-    raise TypeError(f"brain {brain.name} is neither an evolver nor a learner")
+    if isinstance(brain, Planner):
+        from game.planner_arena import PlannerArena
+
+        return PlannerArena(scene_name, brain, seed, **kwargs)
+    raise TypeError(f"brain {brain.name} is neither an evolver, a learner nor a planner")

@@ -114,4 +114,7 @@ def train(arena: Arena, budget: Budget, out: Path | None, progress: bool = True)
         "saved_to": saved_to,
     }
     assert tuple(result) == RESULT_KEYS
+    extras = getattr(arena, "result_extras", None)  # e.g. a DP planner's state values
+    if extras is not None:
+        result.update(extras())
     return result

@@ -1,0 +1,230 @@
+"""Planners in play: think, then act, then step (see /work/shared planner protocol).
+
+Each tick the planner first thinks; while it is still planning the tick ends there, so the
+window draws and comes back. Once it has decided, its agents act and the scene steps, with
+the same episode bookkeeping as the other arenas.
+
+What the planner is given (`attach`) depends on what it plans in: a brain with
+`wants_tables = True` (dynamic programming) gets the scene's transition and reward
+tables, attached again whenever a changing maze changes; any other planner (tree search)
+gets the live scene itself, to snapshot and restore.
+
+Pacing: in the window, a brain with `paced = True` thinks one step (one sweep) every
+ANIMATE_EVERY ticks, so at 1x the values spread at ten sweeps a second and the speed keys
+speed it up; or one sweep per press of N in step mode (C switches). Other planners think
+for THINK_SECONDS each tick, which keeps every frame short. Headless, planners think in
+long slices, as fast as they can.
+
+"Solved" is judged on the episodes the planner plays (a tree search cannot be checked
+apart from its thinking): its last `rule.episodes` episodes must pass the scene's rule.
+`eval_score` is the mean score of every episode played.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+import numpy as np
+
+from brains.base import Planner
+from game.arena import Arena, Budget, ChartSpec
+from game.colours import BLUE, GOLD, PINK
+from game.evaluation import TRAINING, episode_seed
+
+
+class PlannerArena(Arena):
+    THINK_SECONDS = 0.004  # per tick in the window: frames stay short
+    HEADLESS_THINK_SECONDS = 0.05
+    ANIMATE_EVERY = 6  # ticks per sweep of a paced planner in continuous mode
+    AVERAGE_OVER = 100
+
+    def __init__(self, scene_name: str, brain: Planner, seed: int, **kwargs) -> None:
+        super().__init__(scene_name, brain, seed, getattr(brain, "population_size", 1), **kwargs)
+        self.brain: Planner = brain
+        self.headless = False
+        self.stepping = False  # the window's step mode: think once per press of N
+        self._step_requests = 0
+        self._ticks = 0
+        self._decided = False
+        self._thought = False
+        self._restarts = 0
+        self._played: deque[float] = deque(maxlen=self.rule.episodes)
+        self._recent: deque[float] = deque(maxlen=self.AVERAGE_OVER)
+        self._score_sum = 0.0
+        self._sweeps_seen = 0
+        self._restart_scene()
+        self._tables = bool(getattr(brain, "wants_tables", False))
+        self._layout_version = getattr(self.scene, "layout_version", 0)
+        self._attach()
+        self.keys: tuple[tuple[str, str], ...] = (("N", "next sweep"), ("C", "step / continuous"))
+
+    def _attach(self) -> None:
+        if self._tables:
+            self.brain.attach(self.scene.tabular_model())  # type: ignore[attr-defined]
+        else:
+            self.brain.attach(self.scene)
+        self._decided = False
+        self._played.clear()
+
+    def _restart_scene(self) -> None:
+        self.scene.reset(episode_seed(self.seed, TRAINING, self._restarts))
+        self._restarts += 1
+
+    # -- thinking ------------------------------------------------------------------------
+
+    def run(self, budget: Budget) -> None:
+        self.headless = True
+        super().run(budget)
+
+    def _think(self) -> bool:
+        brain = self.brain
+        paced = bool(getattr(brain, "paced", False))
+        if self.headless:
+            decided = brain.think(self.HEADLESS_THINK_SECONDS)
+        elif paced and self._decided:
+            decided = brain.think(0.0)  # planning is done; this returns at once
+        elif self.stepping:
+            if not self._step_requests:
+                return False
+            self._step_requests -= 1
+            decided = brain.think(0.0)
+        elif paced:
+            self._ticks += 1
+            if self._ticks % self.ANIMATE_EVERY:
+                return False
+            decided = brain.think(0.0)
+        else:
+            decided = brain.think(self.THINK_SECONDS)
+        self._thought = True
+        self._decided = decided
+        self._record_sweeps()
+        return decided
+
+    def _record_sweeps(self) -> None:
+        sweeps = getattr(self.brain, "sweeps", None)
+        if sweeps is None or sweeps == self._sweeps_seen:
+            return
+        self._sweeps_seen = sweeps
+        delta = getattr(self.brain, "delta", math.inf)
+        if math.isfinite(delta):
+            # A log scale: the changes shrink geometrically, and the chart should show it.
+            self.metrics.record("delta", sweeps, math.log10(max(delta, 1e-12)))
+
+    def handle_key(self, key: str) -> bool:
+        """The window's keys: N thinks once (one sweep) in step mode, C switches modes."""
+        if key == "n":
+            self.stepping = True
+            self._step_requests += 1
+            return True
+        if key == "c":
+            self.stepping = not self.stepping
+            self._step_requests = 0
+            return True
+        return False
+
+    # -- acting --------------------------------------------------------------------------
+
+    def train_tick(self) -> None:
+        if not self._think():
+            return
+        scene, metrics = self.scene, self.metrics
+        playing = scene.alive.copy()
+        actions = self.brain.act(scene.observe())
+        if not getattr(self.brain, "paced", False):
+            self._decided = False  # a tree search thinks afresh for every move
+        _, terminated, truncated = scene.step(actions)
+        metrics.env_steps += int(np.count_nonzero(playing))
+        ended = terminated | truncated
+        if ended.any():
+            self._episodes_ended(ended)
+        if hasattr(scene, "reset_agents"):
+            scene.reset_agents(ended)
+        elif scene.all_done:
+            self._restart_scene()
+        version = getattr(scene, "layout_version", 0)
+        if self._tables and version != self._layout_version:
+            self._layout_version = version
+            self._attach()  # the maze changed: plan again in the new tables
+
+    def _episodes_ended(self, ended: np.ndarray) -> None:
+        scene, metrics = self.scene, self.metrics
+        scores = scene.scores[ended].astype(np.float64)
+        metrics.episode_scores(scores)
+        for score, value in zip(scores, scene.returns[ended], strict=True):
+            self._recent.append(float(value))
+            self._played.append(float(score))
+            self._score_sum += float(score)
+            metrics.record("return", metrics.env_steps, float(value))
+            metrics.record("return_average", metrics.env_steps, float(np.mean(self._recent)))
+            metrics.record("score", metrics.episodes, float(score))
+        metrics.eval_score = self._score_sum / metrics.episodes
+        metrics.record("eval_score", metrics.episodes, metrics.eval_score)
+        full = len(self._played) == self._played.maxlen
+        if full and not metrics.solved and self.rule.judge(np.array(self._played)):
+            metrics.solved = True
+            metrics.solved_at = {
+                "generation": 0,
+                "episodes": metrics.episodes,
+                "env_steps": metrics.env_steps,
+                "seconds": round(metrics.busy, 2),
+                "training_seconds": round(metrics.busy, 2),
+            }
+        for callback in self.callbacks:
+            callback.on_episodes_end(self, int(np.count_nonzero(ended)))
+
+    # -- what the window and the results show --------------------------------------------
+
+    def evaluate_champion(self) -> None:
+        """Nothing to do: a planner is judged on the episodes it played."""
+
+    def has_learned(self) -> bool:
+        return self._thought
+
+    def chart_x(self) -> float:
+        return self.metrics.episodes
+
+    def progress_tag(self) -> str:
+        return f"ep{self.metrics.episodes}"
+
+    def result_extras(self) -> dict:
+        """Extra keys for the JSON line of `train`: a DP planner's final state values."""
+        grid = getattr(self.brain, "values_grid", None)
+        return {"values": grid()} if grid is not None else {}
+
+    def hud(self) -> list[tuple[str, str]]:
+        m = self.metrics
+        mode = "step (N)" if self.stepping else "continuous"
+        mean = "-" if m.eval_score is None else f"{m.eval_score:.0f}"
+        status = getattr(self.brain, "status", lambda: [])()
+        solved = [("Solved", f"episode {m.solved_at['episodes']}")] if m.solved_at else []
+        return [
+            *status,
+            ("Mode", mode),
+            ("Episodes", f"{m.episodes:,}"),
+            ("Mean score", mean),
+            *solved,
+        ]
+
+    def charts(self) -> list[ChartSpec]:
+        unit = self.scene.spec.score_name
+        charts = [
+            ChartSpec(
+                f"Score per episode ({unit})",
+                "episode",
+                (("score", "score", BLUE), ("eval_score", "mean so far", PINK)),
+            )
+        ]
+        if hasattr(self.brain, "sweeps"):
+            charts.insert(
+                0,
+                ChartSpec(
+                    "Largest value change per sweep (log10)",
+                    "sweep",
+                    (("delta", "log10 largest change", GOLD),),
+                ),
+            )
+        return charts
+
+    def highlight(self) -> int | None:
+        return 0 if self.scene.alive[0] else None
