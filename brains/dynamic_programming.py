@@ -98,9 +98,10 @@ class DynamicProgramming(Planner):
         return None if shape.one_hot else "it plans in a gridworld's tables; this scene has none"
 
     def describe(self) -> str:
-        return f"{self.label} (gamma {self.settings.gamma:g})"
+        return f"{self.short or self.label} (gamma {self.settings.gamma:g})"
 
     label: ClassVar[str] = ""
+    short: ClassVar[str] = ""
 
     def attach(self, model: Any) -> None:
         """Plan in `model` (a TabularModel). Attached again after the maze changes, the
@@ -156,8 +157,7 @@ class DynamicProgramming(Planner):
 
     def status(self) -> list[tuple[str, str]]:
         change = "-" if self.delta == float("inf") else f"{self.delta:.3g}"
-        state = "converged" if self.converged else "planning"
-        return [("Sweeps", str(self.sweeps)), ("Largest change", change), ("Planner", state)]
+        return [("Sweeps", str(self.sweeps)), ("Largest change", change)]
 
     def tables(self) -> dict[str, np.ndarray]:
         """What the view draws: state values and action values."""
@@ -205,6 +205,7 @@ class PolicyEvaluation(DynamicProgramming):
 
     name = "policy-evaluation"
     label = "Policy evaluation (random policy)"
+    short = "Policy evaluation"
 
     def sweep(self) -> None:
         self.q = self._lookahead()

@@ -2,7 +2,9 @@
 for (or as fit in the frame at "max"), and draws the game, the counters and the charts.
 
 The App drives any arena with this small surface: `scene`, `metrics`, `title`, `tick()`,
-`hud()`, `charts()`, `highlight()`, `can_save` and `save_best(root)`.
+`hud()`, `charts()`, `highlight()`, `can_save` and `save_best(root)`. Optional: `keys` and
+`handle_key(name)` on the arena or the view add keys of their own (shown on the key line),
+and a view with `wants_brain` is handed the brain whose tables it draws.
 """
 
 from __future__ import annotations
@@ -106,6 +108,16 @@ class App:
                 self.fast_forward = not self.fast_forward
             elif key == pygame.K_s:
                 self.save()
+            else:
+                self._offer_key(pygame.key.name(key))
+
+    def _offer_key(self, name: str) -> None:
+        """A key the window does not use goes to the arena, then to the view."""
+        for owner in (self.arena, self.view):
+            handle = getattr(owner, "handle_key", None)
+            if handle is not None and handle(name):
+                self._game = None  # redraw at once, even when paused
+                return
 
     def advance(self, dt: float) -> None:
         """Run this frame's share of simulation ticks."""
@@ -156,7 +168,8 @@ class App:
             chart.draw(screen, rect, self.arena.metrics)
         draw_top_bar(screen, where.top, self.arena.title, self.arena.hud(), self._badges())
         keys = [k for k in KEYS if self.arena.can_save or k[0] != "S"]  # S saves, if anything can
-        draw_key_line(screen, where.keys, (*getattr(self.arena, "keys", ()), *keys))
+        extra = (*getattr(self.arena, "keys", ()), *getattr(self.view, "keys", ()))
+        draw_key_line(screen, where.keys, (*extra, *keys))
         self.toast.draw(screen, where.game)
 
     def _draw_game(self) -> None:
@@ -164,20 +177,35 @@ class App:
         lanes = getattr(self.arena, "lanes", None)
         if not lanes:
             self.view.draw(
-                self._game, self._game.get_rect(), self.arena.scene, self.arena.highlight()
+                self._game,
+                self._game.get_rect(),
+                self.arena.scene,
+                self.arena.highlight(),
+                **self._brain_for_view(self.arena),
             )
             return
         self._game.fill(theme.BACKGROUND)
         for lane, (label, rect) in zip(
             lanes, lane_ui.lane_rects(self._game.get_rect(), len(lanes)), strict=True
         ):
-            self.view.draw(self._game, rect, lane.shown.scene, lane.shown.highlight())
+            self.view.draw(
+                self._game,
+                rect,
+                lane.shown.scene,
+                lane.shown.highlight(),
+                **self._brain_for_view(lane.shown),
+            )
             solved = lane.arena.metrics.solved
             lane_ui.draw_label(self._game, label, lane.label, lane.status(), lane.colour, solved)
         if self.arena.all_done:
             lane_ui.draw_results(
                 self._game, self._game.get_rect(), self.arena.RESULT_HEADERS, self.arena.results()
             )
+
+    def _brain_for_view(self, arena: Any) -> dict[str, Any]:
+        if not getattr(self.view, "wants_brain", False):
+            return {}
+        return {"brain": getattr(arena, "brain", None)}
 
     def _badges(self) -> list[tuple[str, str, tuple[int, int, int]]]:
         badges = []

@@ -195,6 +195,8 @@ class PlannerArena(Arena):
     def hud(self) -> list[tuple[str, str]]:
         m = self.metrics
         mode = "step (N)" if self.stepping else "continuous"
+        if self._decided and getattr(self.brain, "paced", False):
+            mode = "done, walking"
         mean = "-" if m.eval_score is None else f"{m.eval_score:.0f}"
         status = getattr(self.brain, "status", lambda: [])()
         solved = [("Solved", f"episode {m.solved_at['episodes']}")] if m.solved_at else []
