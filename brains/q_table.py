@@ -133,6 +133,8 @@ class QTable(Learner):
 
     @classmethod
     def supports(cls, shape: BrainShape) -> str | None:
+        if shape.one_hot:
+            return "its states are already discrete: use q-learning, which needs no bins"
         if shape.scene in SCENE_DEFAULTS:
             return None
         bounds = (shape.obs_low or ()) + (shape.obs_high or ())

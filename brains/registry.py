@@ -6,12 +6,14 @@ from typing import Any
 
 from brains.base import Brain, BrainShape
 from brains.dqn import DQN
+from brains.dyna import DynaQ, DynaQPlus
 from brains.dynamic_programming import PolicyEvaluation, PolicyIteration, ValueIteration
 from brains.ga import GeneticAlgorithm
 from brains.hill_climb import HillClimb
 from brains.q_table import QTable
 from brains.random_search import RandomSearch
 from brains.settings import SettingsError, build_settings, split_brain_arg
+from brains.tabular import QLearning, Sarsa
 
 BRAINS: dict[str, Any] = {
     cls.name: cls
@@ -24,6 +26,10 @@ BRAINS: dict[str, Any] = {
         PolicyEvaluation,
         PolicyIteration,
         ValueIteration,
+        QLearning,
+        Sarsa,
+        DynaQ,
+        DynaQPlus,
     )
 }
 

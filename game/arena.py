@@ -416,6 +416,10 @@ def make_arena(scene_name: str, brain: Brain, seed: int, **kwargs) -> Arena:
     if isinstance(brain, Evolver):
         return EvolutionArena(scene_name, brain, seed, **kwargs)
     if isinstance(brain, Learner):
+        if split_scene_key(scene_name)[0] == "gridworld":
+            from game.grid_arena import GridLearnerArena
+
+            return GridLearnerArena(scene_name, brain, seed, **kwargs)
         return LearnerArena(scene_name, brain, seed, **kwargs)
     if isinstance(brain, Planner):
         from game.planner_arena import PlannerArena

@@ -49,8 +49,9 @@ class _Relay(Callback):
         self.race.metrics.record(f"lane{self.lane}", arena.metrics.env_steps, best)
 
     def on_episodes_end(self, arena: Arena, count: int) -> None:
-        average = arena.metrics.series["return_average"].last
-        self.race.metrics.record(f"lane{self.lane}", arena.metrics.env_steps, average)
+        # Learners race on their mean return, gridworld brains on steps per episode.
+        series = arena.metrics.series[getattr(arena, "race_series", "return_average")]
+        self.race.metrics.record(f"lane{self.lane}", arena.metrics.env_steps, series.last)
 
     def on_evaluation_end(self, arena: Arena, evaluation: Evaluation) -> None:
         self.race.metrics.record(f"check{self.lane}", arena.metrics.env_steps, evaluation.mean)
@@ -141,10 +142,11 @@ class CompareArena:
     def charts(self) -> list[ChartSpec]:
         lines = tuple((f"lane{i}", lane.label, lane.colour) for i, lane in enumerate(self.lanes))
         checks = tuple((f"check{i}", lane.label, lane.colour) for i, lane in enumerate(self.lanes))
+        title = getattr(
+            self.lanes[0].arena, "race_title", "Return per episode, or best fitness per generation"
+        )
         return [
-            ChartSpec(
-                "Return per episode, or best fitness per generation", "environment steps", lines
-            ),
+            ChartSpec(title, "environment steps", lines),
             ChartSpec(
                 f"Greedy policy on fresh {self.spec.episode_name}s", "environment steps", checks
             ),

@@ -57,6 +57,8 @@ class PlannerArena(Arena):
         self._tables = bool(getattr(brain, "wants_tables", False))
         self._layout_version = getattr(self.scene, "layout_version", 0)
         self._attach()
+        if self.scene.spec.one_hot:  # a gridworld: races chart steps per episode
+            self.race_series, self.race_title = "episode_steps", "Steps per episode"
         self.keys: tuple[tuple[str, str], ...] = (("N", "next sweep"), ("C", "step / continuous"))
 
     def _attach(self) -> None:
@@ -151,6 +153,8 @@ class PlannerArena(Arena):
         scene, metrics = self.scene, self.metrics
         scores = scene.scores[ended].astype(np.float64)
         metrics.episode_scores(scores)
+        for steps in scene.steps[ended]:
+            metrics.record("episode_steps", metrics.episodes, float(steps))
         for score, value in zip(scores, scene.returns[ended], strict=True):
             self._recent.append(float(value))
             self._played.append(float(score))

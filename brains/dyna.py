@@ -1,0 +1,179 @@
+"""Dyna-Q and Dyna-Q+ (Sutton and Barto 2018, section 8.2 and Example 8.3).
+
+Every real step teaches twice: a Q-learning update from the real transition, and an
+update of the model, which remembers what the last try of each (state, action) gave. Then
+`n` planning updates replay remembered transitions picked at random, each one a
+Q-learning update on imagined experience. With n = 0 it is plain Q-learning; the book's
+Figure 8.2 shows n = 5 and n = 50 finding the Dyna Maze's shortest path in far fewer
+episodes.
+
+The model is deterministic, as the book's is: on a slippery map it remembers only the
+latest outcome of each try.
+
+Dyna-Q+ adds curiosity for a world that changes (the Blocking and Shortcut mazes): in
+planning, a transition last tried tau steps ago pays r + kappa sqrt(tau), and actions never
+tried from a visited state may be planned too, as a move that stays put and pays 0.
+Long-untried moves so look worth trying again, which is how it finds a shortcut that
+opens after it has settled on a path.
+
+Planning updates are done one after another, exactly as the book's algorithm, so a
+value found in one update is used by the next: that is what carries the goal's value
+back along a path within a single step's planning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from brains.base import BrainShape, Transitions
+from brains.tabular import TabularLearner, TabularSettings
+
+N_LADDER = (0, 1, 2, 5, 10, 20, 50, 100, 200, 500)  # the values [ and ] step through
+
+
+@dataclass
+class DynaSettings(TabularSettings):
+    n: int = 5  # planning updates per real step (changeable live with [ and ])
+
+    def check(self) -> str | None:
+        if self.n < 0:
+            return f"n must be 0 or more, got {self.n}"
+        return super().check()
+
+
+@dataclass
+class DynaPlusSettings(DynaSettings):
+    kappa: float = 1e-3  # the exploration bonus: kappa sqrt(steps since last tried)
+
+    def check(self) -> str | None:
+        if self.kappa < 0:
+            return f"kappa must be 0 or more, got {self.kappa}"
+        return super().check()
+
+
+class DynaQ(TabularLearner):
+    name = "dyna-q"
+    label = "Dyna-Q"
+    Settings = DynaSettings
+    plus = False  # Dyna-Q+ sets it
+
+    def __init__(self, shape: BrainShape, population: int, seed: int, settings: Any = None) -> None:
+        super().__init__(shape, population, seed, settings)
+        cells = shape.obs_dim * shape.n_actions
+        self.model_next = np.full(cells, -1, dtype=np.int64)  # per flat (s, a): next state
+        self.model_reward = np.zeros(cells)
+        self.model_end = np.zeros(cells, dtype=bool)
+        self.last_tried = np.zeros(cells, dtype=np.int64)  # real step of the last try
+        self._pairs = np.zeros(cells, dtype=np.int64)  # the (s, a) planning may pick
+        self._known = 0  # how many of _pairs are filled
+        self.time = 0  # real steps so far
+        self.planning_updates = 0
+        self.keys = (("[ / ]", "planning steps n"),)
+
+    def describe(self) -> str:
+        return f"{self.label}, n={self.settings.n}"
+
+    def observe(self, batch: Transitions) -> None:
+        if not len(batch):
+            return
+        s, s_next = self.states(batch.observations), self.states(batch.next_observations)
+        self._q_update(
+            s, batch.actions, batch.rewards, s_next, batch.terminated, self.q[s_next].max(axis=1)
+        )
+        for row in range(len(batch)):
+            self.time += 1
+            self._remember(
+                int(s[row]),
+                int(batch.actions[row]),
+                float(batch.rewards[row]),
+                int(s_next[row]),
+                bool(batch.terminated[row]),
+            )
+            self.plan(self.settings.n)
+
+    def _remember(self, s: int, a: int, r: float, s_next: int, end: bool) -> None:
+        n_actions = self.shape.n_actions
+        pair = s * n_actions + a
+        if self.plus and not self._state_known(s):
+            # First visit to s: every action enters the model, untried ones as a stay
+            # that pays nothing, last tried at time 0 (the book's Dyna-Q+).
+            first = np.arange(s * n_actions, (s + 1) * n_actions)
+            self.model_next[first] = s
+            self._add_pairs(first)
+        elif self.model_next[pair] < 0:
+            self._add_pairs(np.array([pair]))
+        self.model_next[pair] = s_next
+        self.model_reward[pair] = r
+        self.model_end[pair] = end
+        self.last_tried[pair] = self.time
+
+    def _state_known(self, s: int) -> bool:
+        n_actions = self.shape.n_actions
+        return bool((self.model_next[s * n_actions : (s + 1) * n_actions] >= 0).any())
+
+    def _add_pairs(self, pairs: np.ndarray) -> None:
+        self._pairs[self._known : self._known + len(pairs)] = pairs
+        self._known += len(pairs)
+
+    def plan(self, steps: int) -> None:
+        """`steps` Q-learning updates on remembered transitions picked at random."""
+        if steps <= 0 or not self._known:
+            return
+        n_actions = self.shape.n_actions
+        alpha, gamma = self.settings.alpha, self.settings.gamma
+        kappa = getattr(self.settings, "kappa", 0.0) if self.plus else 0.0
+        q = self.q.reshape(-1)  # a view: updates land in self.q
+        picks = self._pairs[self.rng.integers(0, self._known, steps)]
+        rewards = self.model_reward[picks]
+        if kappa:
+            rewards = rewards + kappa * np.sqrt(self.time - self.last_tried[picks])
+        firsts = np.where(self.model_end[picks], -1, self.model_next[picks] * n_actions)
+        for pair, reward, first in zip(
+            picks.tolist(), rewards.tolist(), firsts.tolist(), strict=True
+        ):
+            if first < 0:  # a real end: nothing to bootstrap from
+                target = reward
+            else:
+                target = reward + gamma * max(q[first : first + n_actions].tolist())
+            q[pair] += alpha * (target - q[pair])
+        self.planning_updates += steps
+
+    def handle_key(self, key: str) -> bool:
+        """[ and ] step the number of planning steps n down and up, while it runs."""
+        if key not in ("[", "]"):
+            return False
+        n = self.settings.n
+        if key == "]":
+            self.settings.n = next((v for v in N_LADDER if v > n), n)
+        else:
+            self.settings.n = next((v for v in reversed(N_LADDER) if v < n), 0)
+        return True
+
+    def status(self) -> list[tuple[str, str]]:
+        return [
+            ("Planning n", str(self.settings.n)),
+            ("Epsilon", f"{self.epsilon:.2f}"),
+            ("Model", f"{self._known} pairs"),
+        ]
+
+    def diagnostics(self) -> dict[str, float]:
+        return {"n": float(self.settings.n)}
+
+    def diagnostic_charts(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        return []
+
+    def save(self, directory) -> None:
+        super().save(directory)  # the value table; the model is rebuilt by playing
+
+
+class DynaQPlus(DynaQ):
+    name = "dyna-q-plus"
+    label = "Dyna-Q+"
+    Settings = DynaPlusSettings
+    plus = True
+
+    def describe(self) -> str:
+        return f"{self.label}, n={self.settings.n}, kappa={self.settings.kappa:g}"

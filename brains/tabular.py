@@ -1,0 +1,186 @@
+"""Tabular learners on discrete states: Q-learning and SARSA (Sutton and Barto 2018, chapter 6).
+
+The state is the index of a one-hot observation (a gridworld cell), so the table has one
+row per state and nothing is binned. That is the difference from `q-table`, which runs
+the same Q-learning update on continuous observations cut into bins (CartPole): the two
+share the update but not the state space, the defaults (the book's constant epsilon 0.1
+here, a decaying one there) or what they can play, so they are two brains.
+
+Exploration is epsilon-greedy with ties between equal actions broken at random (an agent
+that always takes the first of equal actions walks into the same wall forever at the
+start, when every value is 0). Updates never bootstrap past a real end and do through a
+time limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from brains.base import BrainShape, Learner, Transitions, shape_from_meta, write_brain
+
+TIE = 1e-9
+
+
+@dataclass
+class TabularSettings:
+    alpha: float = 0.1  # step size
+    gamma: float = 0.95  # discount (the book's for the Dyna mazes)
+    epsilon: float = 0.1  # exploration, constant as in the book unless it decays
+    epsilon_decay: float = 1.0  # multiplies epsilon after every episode; 1 keeps it constant
+    epsilon_min: float = 0.0
+    initial: float = 0.0  # starting action value; above the real values it explores
+
+    def check(self) -> str | None:
+        if not 0 < self.alpha <= 1:
+            return f"alpha must be in (0, 1], got {self.alpha}"
+        for key in ("gamma", "epsilon", "epsilon_decay", "epsilon_min"):
+            if not 0 <= getattr(self, key) <= 1:
+                return f"{key} must be between 0 and 1, got {getattr(self, key)}"
+        return None
+
+
+def greedy_rows(q: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """argmax of each row, a random one among ties."""
+    best = q.max(axis=1, keepdims=True)
+    tied = q >= best - TIE * np.maximum(1.0, np.abs(best))
+    return (tied * (1.0 + rng.random(q.shape))).argmax(axis=1)
+
+
+class TabularLearner(Learner):
+    """A table of action values, epsilon-greedy play, saving and loading."""
+
+    Settings: ClassVar[type] = TabularSettings
+    default_population = 1
+    label: ClassVar[str] = ""
+
+    def __init__(self, shape: BrainShape, population: int, seed: int, settings: Any = None) -> None:
+        self.settings = settings or self.Settings()
+        self.shape = shape
+        self.envs = population
+        self.q = np.full((shape.obs_dim, shape.n_actions), float(self.settings.initial))
+        self.epsilon = self.settings.epsilon
+        self.episodes = 0
+        self.updates = 0
+        explore, ties = np.random.SeedSequence(seed).spawn(2)
+        self.rng = np.random.default_rng(explore)
+        self._ties = np.random.default_rng(ties)  # greedy checks never disturb training
+
+    @property
+    def population_size(self) -> int:
+        return self.envs
+
+    @classmethod
+    def supports(cls, shape: BrainShape) -> str | None:
+        if shape.one_hot:
+            return None
+        return "it needs discrete states (a gridworld); for CartPole use q-table"
+
+    def describe(self) -> str:
+        return self.label
+
+    @staticmethod
+    def states(observations: np.ndarray) -> np.ndarray:
+        return np.asarray(observations).argmax(axis=1)
+
+    def greedy(self, observations: np.ndarray) -> np.ndarray:
+        return greedy_rows(self.q[self.states(observations)], self._ties)
+
+    def _explore(self, states: np.ndarray) -> np.ndarray:
+        actions = greedy_rows(self.q[states], self.rng)
+        explore = self.rng.random(len(actions)) < self.epsilon
+        actions[explore] = self.rng.integers(0, self.shape.n_actions, int(explore.sum()))
+        return actions
+
+    def act(self, observations: np.ndarray) -> np.ndarray:
+        return self._explore(self.states(observations))
+
+    def _q_update(self, s, a, r, s_next, terminated, next_value) -> None:
+        """Q(s,a) += alpha (r + gamma next_value - Q(s,a)), none past a real end."""
+        future = np.where(terminated, 0.0, next_value)
+        error = r + self.settings.gamma * future - self.q[s, a]
+        np.add.at(self.q, (s, a), self.settings.alpha * error)
+        self.updates += len(s)
+
+    def end_episodes(self, count: int) -> None:
+        s = self.settings
+        self.episodes += count
+        self.epsilon = max(s.epsilon_min, self.epsilon * s.epsilon_decay**count)
+
+    def status(self) -> list[tuple[str, str]]:
+        return [("Epsilon", f"{self.epsilon:.2f}")]
+
+    def tables(self) -> dict[str, np.ndarray]:
+        """What the gridworld view draws."""
+        return {"values": self.q.max(axis=1), "q": self.q}
+
+    def save(self, directory: Path) -> None:
+        extra = {"episodes": self.episodes, "epsilon": self.epsilon, "updates": self.updates}
+        write_brain(directory, self, extra, {"q": self.q})
+
+    @classmethod
+    def from_saved(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray], settings: Any):
+        shape = shape_from_meta(meta)
+        shape = BrainShape(shape.obs_dim, shape.n_actions, shape.scene, one_hot=True)
+        expected = (shape.obs_dim, shape.n_actions)
+        if "q" not in arrays or arrays["q"].shape != expected:
+            got = arrays["q"].shape if "q" in arrays else "nothing"
+            raise ValueError(f"weights.npz array 'q' should be {expected}, got {got}")
+        brain = cls(shape, population=1, seed=0, settings=settings)
+        brain.q = arrays["q"].astype(np.float64)
+        episodes, epsilon = meta.get("episodes"), meta.get("epsilon")
+        brain.episodes = episodes if isinstance(episodes, int) else 0
+        if isinstance(epsilon, int | float) and 0 <= epsilon <= 1:
+            brain.epsilon = float(epsilon)
+        return brain
+
+
+class QLearning(TabularLearner):
+    """Watkins' Q-learning: off-policy, bootstraps from the best next action."""
+
+    name = "q-learning"
+    label = "Q-learning"
+
+    def observe(self, batch: Transitions) -> None:
+        if not len(batch):
+            return
+        s, s_next = self.states(batch.observations), self.states(batch.next_observations)
+        self._q_update(
+            s, batch.actions, batch.rewards, s_next, batch.terminated, self.q[s_next].max(axis=1)
+        )
+
+
+class Sarsa(TabularLearner):
+    """SARSA: on-policy, bootstraps from the action it will really take next. That action
+    is chosen here, from s', and handed out by the next act() for the agent still in s'."""
+
+    name = "sarsa"
+    label = "SARSA"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._next: tuple[np.ndarray, np.ndarray] | None = None  # (states, actions) per row
+
+    def observe(self, batch: Transitions) -> None:
+        if not len(batch):
+            return
+        s, s_next = self.states(batch.observations), self.states(batch.next_observations)
+        a_next = self._explore(s_next)
+        self._q_update(
+            s, batch.actions, batch.rewards, s_next, batch.terminated, self.q[s_next, a_next]
+        )
+        self._next = (s_next, a_next)
+
+    def act(self, observations: np.ndarray) -> np.ndarray:
+        states = self.states(observations)
+        actions = self._explore(states)
+        if self._next is not None and len(self._next[0]) == len(states):
+            # Agents that went on from s' take the a' their update was made with; agents
+            # that started a new episode (another state) keep a fresh choice.
+            same = self._next[0] == states
+            actions[same] = self._next[1][same]
+        self._next = None
+        return actions
