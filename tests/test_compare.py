@@ -99,7 +99,7 @@ def test_headless_compare_prints_a_json_line_per_brain_and_seed_and_a_table():
     [
         (
             "hill-climb,skynet",
-            "unknown brain 'skynet'; brains: dqn, ga, hill-climb, q-table, random-search",
+            "unknown brain 'skynet'; brains: dqn, dyna-q, dyna-q-plus, ga, hill-climb",
         ),
         ("ga:hiden=2", "no setting 'hiden'"),
     ],
