@@ -46,6 +46,10 @@ class DynaSettings(TabularSettings):
 
 @dataclass
 class DynaPlusSettings(DynaSettings):
+    # Step size 1, as in the book's changing-maze experiments (moves there are sure): with
+    # 0.1 the goal's value spreads so slowly that the growing bonus outbids it, and the
+    # agent wanders after untried moves instead of reaching the goal.
+    alpha: float = 1.0
     kappa: float = 1e-3  # the exploration bonus: kappa sqrt(steps since last tried)
 
     def check(self) -> str | None:
