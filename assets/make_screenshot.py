@@ -3,7 +3,9 @@
 assets/screenshot.png: Flappy Bird, seed 0 trained headless for a number of generations
 (the same run the window would show), the next generation a few seconds into its flight.
 assets/compare.png: four brains racing on CartPole, part way through.
-Both are rendered at 1280x720 by the app's own drawing code.
+assets/gridworld.png: value iteration on the Dyna Maze, eight sweeps in; and
+assets/gridworld_race.png: Dyna-Q with 0, 5 and 50 planning steps racing on it.
+All are rendered at 1280x720 by the app's own drawing code.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import pygame  # noqa: E402
 
 from brains.registry import make_brain  # noqa: E402
 from game.app import App  # noqa: E402
-from game.arena import Budget, EvolutionArena, brain_shape  # noqa: E402
+from game.arena import Budget, EvolutionArena, brain_shape, make_arena  # noqa: E402
 from game.views import make_view  # noqa: E402
 
 
@@ -44,6 +46,32 @@ def race(out: Path, ticks: int) -> None:
     print(f"wrote {out}")
 
 
+def gridworld(out: Path, race_out: Path) -> None:
+    """Value iteration part way through planning, and Dyna-Q racing itself."""
+    from game.compare import CompareArena, split_brain_list
+
+    key = "gridworld:dyna-maze"
+    arena = make_arena(key, make_brain("value-iteration", brain_shape(key), None, 0), 0)
+    for _ in range(8 * arena.ANIMATE_EVERY):  # eight sweeps, as the window shows them at 1x
+        arena.tick()
+    app = App(arena, make_view("gridworld", arena.scene), fps=0)
+    app.draw()
+    pygame.image.save(app.screen, out)
+    arena.can_save = False
+    app.close()
+    print(f"wrote {out}")
+    names = split_brain_list("dyna-q:n=0,dyna-q:n=5,dyna-q:n=50")
+    brains = [(name, make_brain(name, brain_shape(key), None, 0)) for name in names]
+    race = CompareArena(key, brains, 0, Budget(max_steps=200_000, until_solved=True))
+    for _ in range(1_500):
+        race.tick()
+    app = App(race, make_view("gridworld", race.scene), fps=0)
+    app.draw()
+    pygame.image.save(app.screen, race_out)
+    app.close()
+    print(f"wrote {race_out}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--generations", type=int, default=30)
@@ -51,7 +79,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "assets" / "screenshot.png")
     parser.add_argument("--race-out", type=Path, default=ROOT / "assets" / "compare.png")
     parser.add_argument("--race-ticks", type=int, default=3_000)
+    parser.add_argument("--grid-out", type=Path, default=ROOT / "assets" / "gridworld.png")
+    parser.add_argument(
+        "--grid-race-out", type=Path, default=ROOT / "assets" / "gridworld_race.png"
+    )
     args = parser.parse_args()
+    gridworld(args.grid_out, args.grid_race_out)
     race(args.race_out, args.race_ticks)
     arena = EvolutionArena("flappy", make_brain("ga", brain_shape("flappy"), 200, 0), seed=0)
     arena.run(Budget(max_generations=args.generations))
