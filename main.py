@@ -159,7 +159,8 @@ def build_parser() -> Parser:
     play = commands.add_parser(
         "play",
         help="play a scene yourself, with the arrow keys",
-        description="Play at the keyboard: CartPole with Left/Right, Flappy Bird with Up. "
+        description="Play at the keyboard: CartPole with Left/Right, Flappy Bird with Up, "
+        "a gridworld with the arrows (one cell per press). "
         "Each episode is fresh; the chart shows your scores.",
     )
     play.add_argument("--scene", type=scene_name, help="the game (default cartpole)")
@@ -269,7 +270,11 @@ def open_window(arena, args: argparse.Namespace, save_root: Path, budget=None) -
 
     speed = None if args.speed == "max" else int(args.speed)
     App(
-        arena, make_view(arena.scene.spec.name), save_root=save_root, speed=speed, budget=budget
+        arena,
+        make_view(arena.scene.spec.name, arena.scene),
+        save_root=save_root,
+        speed=speed,
+        budget=budget,
     ).run(max_frames=args.frames)
 
 
@@ -337,10 +342,9 @@ def command_play(args: argparse.Namespace) -> int:
     from game.ui.human import KEYS_SHOWN, HumanPolicy
 
     resolve_scene(args, "cartpole")
-    if args.scene not in KEYS_SHOWN:
-        fail(f"scene {args.scene} cannot be played at the keyboard yet")
+    name = split_scene_key(args.scene)[0]
     arena = ShowcaseArena(args.scene, None, args.seed, policy=HumanPolicy(args.scene), player="you")
-    arena.keys = KEYS_SHOWN[args.scene]
+    arena.keys = KEYS_SHOWN[name]
     open_window(arena, args, Path("runs"))
     return 0
 

@@ -198,9 +198,12 @@ class GridWorldScene(Scene):
         self.layout_index = index
 
     def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        live = self.alive
-        layout = self.layout
+        """Action -1 waits: the agent neither moves nor spends a step (a person at the
+        keyboard between key presses); brains never send it."""
         actions = np.asarray(actions, dtype=np.int64)
+        moving = self.alive & (actions >= 0)
+        layout = self.layout
+        actions = np.maximum(actions, 0)
         if self.map.slip > 0:
             slips = self.rng.random(self.n) < self.map.slip
             sideways = np.where(self.rng.random(self.n) < 0.5, 1, 3)
@@ -208,24 +211,23 @@ class GridWorldScene(Scene):
         here = self.cell
         target = layout.next_cell[here, actions]
         rewards = np.where(target == here, self.map.step_reward, layout.enter_reward[target])
-        rewards = np.where(live, rewards, 0.0)
-        pit = layout.pit[target]
+        rewards = np.where(moving, rewards, 0.0)
         ends_here = layout.goal | (layout.pit & (not self.map.pits_restart))
-        terminated = live & ends_here[target]
+        terminated = moving & ends_here[target]
         if self.map.pits_restart:
-            target = np.where(pit, self.start, target)
-        self.cell = np.where(live, target, here)
-        np.add.at(self.visits, self.cell[live], 1)
-        self.steps += live
+            target = np.where(layout.pit[target], self.start, target)
+        self.cell = np.where(moving, target, here)
+        np.add.at(self.visits, self.cell[moving], 1)
+        self.steps += moving
         self.returns += rewards
-        truncated = live & ~terminated & (self.steps >= self.time_limit)
+        truncated = moving & ~terminated & (self.steps >= self.time_limit)
         reached = terminated & layout.goal[target]
         if reached.any():
             shortest = layout.distance[self.start[reached]]
             self.scores[reached] = np.minimum(
                 PERFECT, PERFECT * np.maximum(shortest, 0) // self.steps[reached]
             )
-        self.alive = live & ~(terminated | truncated)
+        self.alive = self.alive & ~(terminated | truncated)
         self.clock += 1
         if self.map.change_at is not None and self.clock == self.map.change_at:
             self._set_layout(1)
