@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from test_cli import main_py
 
+from brains.base import Planner
 from brains.dynamic_programming import greedy_actions
 from brains.registry import make_brain
 from game.arena import Budget, brain_shape, make_arena
@@ -150,3 +151,48 @@ def test_bad_maps_and_brains_are_one_line_and_exit_code_2(tmp_path, args, says):
     assert result.returncode == 2, result.stderr
     assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+class Lookahead(Planner):
+    """A stand-in for tree search, built to the planner protocol alone: it is attached to
+    the live scene, thinks in a private copy (snapshot/restore), needs three calls of
+    think() per move, and act() drops its plan."""
+
+    name = "lookahead"
+
+    def __init__(self) -> None:
+        self.scene = None
+        self.calls = 0
+        self.moves = 0
+
+    def attach(self, model) -> None:
+        self.scene = model
+
+    def think(self, seconds: float) -> bool:
+        saved = self.scene.snapshot()
+        self.scene.step(np.ones(self.scene.n, dtype=np.int64))  # look one step ahead
+        self.scene.restore(saved)
+        self.calls += 1
+        return self.calls % 3 == 0
+
+    def act(self, observations: np.ndarray) -> np.ndarray:
+        self.moves += 1
+        return (observations[:, 2] > 0).astype(np.int64)  # push toward the lean
+
+    def champion(self):
+        return self
+
+    def save(self, directory) -> None:
+        raise NotImplementedError
+
+
+def test_a_simulator_planner_runs_in_the_planner_arena_unchanged():
+    planner = Lookahead()
+    arena = make_arena("cartpole", planner, 0)
+    assert isinstance(arena, PlannerArena) and planner.scene is arena.scene
+    for _ in range(30):  # in the window: a think per tick, a move every third
+        arena.tick()
+    assert planner.calls == 30 and planner.moves == 10 and arena.metrics.env_steps == 10
+    assert arena.scene.steps[0] == 10  # thinking never moved the live cart
+    arena.run(Budget(max_episodes=2))
+    assert arena.metrics.episodes == 2 and arena.metrics.eval_score > 20

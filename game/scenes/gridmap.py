@@ -40,7 +40,7 @@ OPEN, WALL, START, GOAL, PIT = ".", "#", "S", "G", "X"
 NUMBER_KEYS = ("step_reward", "goal_reward", "pit_reward", "slip")
 WHOLE_KEYS = ("time_limit", "change_at")
 KEYS = (*NUMBER_KEYS, *WHOLE_KEYS, "pits", "title")
-MAX_CELLS = 250_000  # 500 x 500: one-hot observations of this many cells are already large
+MAX_CELLS = 100_000  # as many inputs as a brain file may have (brains/storage.py)
 
 
 class MapError(ValueError):
