@@ -90,7 +90,7 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
         "--population",
         type=positive_int,
         help="agents played at once (default: the brain's own; ga 200, random-search 50, "
-        "hill-climb 4, q-table 1, dqn 8)",
+        "hill-climb 4, q-table 1, dqn 8, neat 150)",
     )
     parser.add_argument(
         "--max-generations", type=positive_int, metavar="N", help="stop after N generations"
@@ -106,6 +106,7 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="stop once the champion passes the scene's solve test, and save it",
     )
+    add_neat_config_option(parser)
     parser.add_argument(
         "--out",
         type=Path,
@@ -113,6 +114,25 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="folder for saved brains (default runs/)",
     )
+
+
+def add_neat_config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--neat-config",
+        type=Path,
+        metavar="FILE",
+        help="your own NEAT config for brain neat (default assets/neat/default.cfg); "
+        "inputs, outputs and population size are set for you",
+    )
+
+
+def brain_overrides(args: argparse.Namespace, brains: list[str]) -> dict[str, str]:
+    """Settings that come from options of their own, for the brains they concern."""
+    if args.neat_config is None:
+        return {}
+    if not any(text.partition(":")[0].strip() == "neat" for text in brains):
+        fail("--neat-config is for brain neat, and no brain neat was asked for")
+    return {"config": str(args.neat_config)}
 
 
 def add_window_options(parser: argparse.ArgumentParser) -> None:
@@ -186,6 +206,7 @@ def build_parser() -> Parser:
     compare.add_argument(
         "--headless", action="store_true", help="no window: race and print results"
     )
+    add_neat_config_option(compare)
     compare.add_argument(
         "--seeds",
         type=positive_int,
@@ -218,7 +239,13 @@ def build_arena(args: argparse.Namespace):
     from game.arena import brain_shape, make_arena
 
     try:
-        brain = make_brain(args.brain, brain_shape(args.scene), args.population, args.seed)
+        brain = make_brain(
+            args.brain,
+            brain_shape(args.scene),
+            args.population,
+            args.seed,
+            brain_overrides(args, [args.brain]),
+        )
     except (SettingsError, ValueError) as error:
         fail(str(error))
     if brain.kind != "evolver" and args.max_generations is not None:
@@ -305,10 +332,11 @@ def command_compare(args: argparse.Namespace) -> int:
         fail("--brains: give at least one brain")
     budget = Budget(max_steps=args.max_steps, until_solved=True)
     shape = brain_shape(args.scene)
+    overrides = brain_overrides(args, brains)
 
     def build(seed: int) -> list:
         try:
-            return [(text, make_brain(text, shape, None, seed)) for text in brains]
+            return [(text, make_brain(text, shape, None, seed, overrides)) for text in brains]
         except (SettingsError, ValueError) as error:
             fail(str(error))
 

@@ -25,6 +25,7 @@ import numpy as np
 from brains.base import BrainShape, Evolver, shape_from_meta, write_brain
 from brains.neat_config import default_config, read_config
 from brains.neat_network import BatchedNetworks, NEATPolicy, check_record, record_from_genome
+from brains.settings import SettingsError
 
 
 @dataclass
@@ -59,9 +60,14 @@ class NEAT(Evolver):
         )
         self.config_path = str(path)
         outer = random.getstate()
-        self.population = neat.Population(self.config, seed=seed)
-        self._random = random.getstate()
-        random.setstate(outer)
+        try:
+            self.population = neat.Population(self.config, seed=seed)
+        except Exception as error:  # a config neat-python parsed but cannot start from
+            reason = " ".join(str(error).split()) or type(error).__name__
+            raise SettingsError(f"{path}: neat-python cannot start from it ({reason})") from None
+        finally:
+            self._random = random.getstate()
+            random.setstate(outer)
         self._size = population
         self.best_genome: Any = None  # deep copy of the last generation's champion
         self.best_record: dict[str, Any] | None = None

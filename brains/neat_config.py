@@ -45,6 +45,33 @@ APP_VALUES = {
 }
 
 
+# neat-python's choices; the partial ones take a fraction: "partial_direct 0.5".
+CONNECTIVITY = (
+    "unconnected",
+    "fs_neat_nohidden",
+    "fs_neat",
+    "fs_neat_hidden",
+    "full_nodirect",
+    "full",
+    "full_direct",
+    "partial_nodirect",
+    "partial",
+    "partial_direct",
+)
+
+
+def _connection_ok(value: str) -> bool:
+    words = value.split()
+    if not words or words[0] not in CONNECTIVITY:
+        return False
+    if not words[0].startswith("partial"):
+        return len(words) == 1
+    try:
+        return len(words) == 2 and 0.0 <= float(words[1]) <= 1.0
+    except ValueError:
+        return False
+
+
 def default_config(scene: str) -> Path:
     """The config shipped for a scene, or the general one."""
     own = ASSETS / f"{scene}.cfg"
@@ -142,6 +169,12 @@ def read_config(path: Path, n_inputs: int, n_outputs: int, population: int) -> t
         )
     genome = parser["DefaultGenome"]
     checks = [
+        (
+            "initial_connection",
+            _connection_ok,
+            "must be one of " + " ".join(CONNECTIVITY) + " (partial ones with a fraction 0..1)",
+        ),
+        ("num_hidden", lambda v: v.strip().isdigit(), "must be a whole number, 0 or more"),
         ("feed_forward", lambda v: v.strip().lower() in ("true", "1", "yes", "on"), "must be True"),
         (
             "activation_default",

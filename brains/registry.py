@@ -24,9 +24,16 @@ def brain_class(name: str) -> Any:
     return BRAINS[name]
 
 
-def make_brain(text: str, shape: BrainShape, population: int | None, seed: int) -> Brain:
+def make_brain(
+    text: str,
+    shape: BrainShape,
+    population: int | None,
+    seed: int,
+    overrides: dict[str, str] | None = None,
+) -> Brain:
     """Build a brain from `name[:key=value,...]`; raises SettingsError with one line.
-    With no population given, the brain uses its own default."""
+    With no population given, the brain uses its own default. `overrides` are settings
+    from options of their own (--neat-config), given to brains that have them."""
     name, values = split_brain_arg(text)
     try:
         cls = brain_class(name)
@@ -39,6 +46,8 @@ def make_brain(text: str, shape: BrainShape, population: int | None, seed: int) 
             f"brain {name} does not support scene {shape.scene or '?'} ({reason}); "
             f"brains for it: {', '.join(fitting)}"
         )
+    fields = cls.Settings.__dataclass_fields__
+    values = {**{k: v for k, v in (overrides or {}).items() if k in fields}, **values}
     settings = build_settings(cls.Settings, values, name)
     population = cls.default_population if population is None else population
     return cls(shape, population=population, seed=seed, settings=settings)

@@ -19,12 +19,15 @@ from game.ui import theme
 from game.ui.chart import Chart
 from game.ui.hud import KEYS, Toast, draw_key_line, draw_top_bar
 from game.ui.layout import layout
+from game.ui.network_view import NetworkView
+from game.ui.stacked_chart import StackedChart
 
 TICKS_PER_SECOND = 60  # simulation ticks per second of game time at 1x
 SPEEDS: tuple[int | None, ...] = (1, 2, 4, 8, 16, 32, 64, None)  # None is "max"
 FAST_FORWARD_EVERY = 10  # in fast forward the game is drawn once every this many frames
 MAX_BACKLOG_SECONDS = 0.25  # ticks owed beyond this are dropped rather than caught up
 WINDOW_SIZE = (1280, 720)
+NETWORK_SHARE = 0.42  # of the game panel's height, at its bottom, for the network view
 
 
 def speed_label(speed: int | None) -> str:
@@ -52,7 +55,13 @@ class App:
         self.speed_index = SPEEDS.index(speed)
         self.budget = budget
         self.clock = pygame.time.Clock()
-        self.charts = [Chart(spec) for spec in arena.charts()]
+        self.charts = [
+            StackedChart(spec) if spec.kind == "stacked" else Chart(spec) for spec in arena.charts()
+        ]
+        # Brains that grow networks (NEAT) show their champion's; N hides and shows it.
+        self.has_network = callable(getattr(getattr(arena, "brain", None), "champion_record", None))
+        self.show_network = self.has_network
+        self.network_view = NetworkView()
         self.toast = Toast()
         self.paused = False
         self.fast_forward = False
@@ -106,6 +115,8 @@ class App:
                 self.fast_forward = not self.fast_forward
             elif key == pygame.K_s:
                 self.save()
+            elif key == pygame.K_n and self.has_network:
+                self.show_network = not self.show_network
 
     def advance(self, dt: float) -> None:
         """Run this frame's share of simulation ticks."""
@@ -152,12 +163,25 @@ class App:
             self._draw_game()
         screen.blit(self._game, where.game)
         pygame.draw.rect(screen, theme.PANEL_EDGE, where.game.inflate(2, 2), 1)
+        if self.show_network:
+            self._draw_network(where.game)
         for chart, rect in zip(self.charts, where.charts, strict=True):
             chart.draw(screen, rect, self.arena.metrics)
         draw_top_bar(screen, where.top, self.arena.title, self.arena.hud(), self._badges())
         keys = [k for k in KEYS if self.arena.can_save or k[0] != "S"]  # S saves, if anything can
+        if self.has_network:
+            keys.insert(-1, ("N", "hide network" if self.show_network else "show network"))
         draw_key_line(screen, where.keys, (*getattr(self.arena, "keys", ()), *keys))
         self.toast.draw(screen, where.game)
+
+    def _draw_network(self, game: pygame.Rect) -> None:
+        network = self.arena.network()
+        if network is None:
+            return
+        height = round(game.height * NETWORK_SHARE)
+        rect = pygame.Rect(game.left + 8, game.bottom - height - 8, game.width - 16, height)
+        spec = self.arena.scene.spec
+        self.network_view.draw(self.screen, rect, network, spec.obs_names, spec.action_meanings)
 
     def _draw_game(self) -> None:
         assert self._game is not None
