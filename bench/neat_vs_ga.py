@@ -1,0 +1,158 @@
+"""NEAT against the GA on Flappy Bird: `python -m bench.neat_vs_ga`.
+
+1. Solving: each brain at its default population (NEAT 150, GA 200), seeds 0-4, trained
+   headless until solved by the foundation's rule (the champion passes 100 pipes on each
+   of 5 courses it never trained on), timed as bench/flappy_solve.py times the GA.
+2. Bird-steps per second at populations 150 and 1,000, on one core:
+   - tick: scene step + observe + the population's networks, every bird alive (a
+     scripted pilot flies, the networks' choice is computed), as bench/flappy_throughput;
+   - neat-python tick: the same with neat-python's FeedForwardNetwork.activate called
+     once per bird, the cost our batched networks avoid;
+   - training: real generations (deaths, breeding, speciation included), with the share
+     of time spent breeding (tell) and building the population's networks (ask).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+import bench.common  # noqa: F401  (one core, repo on sys.path)
+from bench.common import table
+from bench.flappy_solve import solve_ours
+from bench.flappy_throughput import pilot
+from brains.registry import make_brain
+from game.arena import Budget, EvolutionArena, brain_shape
+from game.scenes.flappy import FlappyScene
+
+POPULATIONS = (150, 1_000)
+
+
+def tick_rate(brain_name: str, n: int, seconds: float, neat_python: bool = False) -> float:
+    brain = make_brain(brain_name, brain_shape("flappy"), n, seed=0)
+    policy = brain.ask()
+    act = policy.act
+    if neat_python:
+        import neat
+
+        nets = [neat.nn.FeedForwardNetwork.create(g, brain.config) for g in brain._asked]
+
+        def act(obs: np.ndarray) -> np.ndarray:
+            rows = obs.tolist()
+            return np.array(
+                [int(np.argmax(net.activate(r))) for net, r in zip(nets, rows, strict=True)]
+            )
+
+    scene = FlappyScene(n)
+    scene.reset(0)
+    steps, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for _ in range(20):
+            obs = scene.observe()
+            act(obs)
+            steps += int(np.count_nonzero(scene.alive))
+            scene.step(pilot(obs))
+            if scene.all_done:
+                scene.reset(steps)
+    return steps / (time.perf_counter() - start)
+
+
+def training_rate(brain_name: str, n: int, generations: int) -> tuple[float, float, float]:
+    """(bird-steps/s, share of time in tell, share in ask) over real generations."""
+    brain = make_brain(brain_name, brain_shape("flappy"), n, seed=0)
+    spent = {"ask": 0.0, "tell": 0.0}
+    for name in spent:
+        method = getattr(brain, name)
+
+        def timed(*args, _method=method, _name=name):
+            start = time.perf_counter()
+            try:
+                return _method(*args)
+            finally:
+                spent[_name] += time.perf_counter() - start
+
+        setattr(brain, name, timed)
+    arena = EvolutionArena("flappy", brain, seed=0)
+    start = time.perf_counter()
+    arena.run(Budget(max_generations=generations))
+    total = time.perf_counter() - start
+    return arena.metrics.env_steps / total, spent["tell"] / total, spent["ask"] / total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--max-generations", type=int, default=300)
+    parser.add_argument("--seconds", type=float, default=2.0, help="per tick measurement")
+    parser.add_argument("--generations", type=int, default=10, help="per training measurement")
+    parser.add_argument("--no-solve", action="store_true", help="only the throughput table")
+    args = parser.parse_args()
+    if not args.no_solve:
+        rows = []
+        for brain, population in (("neat", 150), ("ga", 200)):
+            runs = []
+            for seed in range(args.seeds):
+                runs.append(solve_ours(seed, brain, population, args.max_generations))
+                r = runs[-1]
+                print(
+                    f"{brain} seed {seed}: solved={r['solved']} gens={r['generations']} "
+                    f"{r['wall_seconds']:.1f}s",
+                    flush=True,
+                )
+            solved = [r for r in runs if r["solved"]]
+
+            def median(key: str, runs: list = solved) -> str:
+                return f"{statistics.median(r[key] for r in runs):.1f}" if runs else "-"
+
+            rows.append(
+                [
+                    f"{brain}, population {population}",
+                    f"{len(solved)}/{len(runs)}",
+                    median("generations"),
+                    median("wall_seconds"),
+                    f"{max(r['wall_seconds'] for r in solved):.1f}" if solved else "-",
+                    median("env_steps"),
+                ]
+            )
+        headers = ["brain", "solved", "median gens", "median s", "worst s", "median bird-steps"]
+        print(table(headers, rows), flush=True)
+    rows = []
+    for n in POPULATIONS:
+        for brain in ("neat", "ga"):
+            tick = tick_rate(brain, n, args.seconds)
+            reference = (
+                f"{tick_rate(brain, n, args.seconds, neat_python=True):,.0f}"
+                if brain == "neat"
+                else "-"
+            )
+            generations = args.generations if n < 1000 else max(2, args.generations // 3)
+            train, tell, ask = training_rate(brain, n, generations)
+            rows.append(
+                [
+                    brain,
+                    f"{n:,}",
+                    f"{tick:,.0f}",
+                    reference,
+                    f"{train:,.0f}",
+                    f"{tell:.0%}",
+                    f"{ask:.0%}",
+                ]
+            )
+            print(f"{brain} {n}: done", flush=True)
+    headers = [
+        "brain",
+        "population",
+        "tick bird-steps/s",
+        "neat-python tick",
+        "training bird-steps/s",
+        "in tell",
+        "in ask",
+    ]
+    print(table(headers, rows))
+
+
+if __name__ == "__main__":
+    main()
