@@ -98,3 +98,18 @@ def make_spec():
     from game.colours import GOLD
 
     return ChartSpec("Species", "generation", (("species_sizes", "", GOLD),), kind="stacked")
+
+
+def test_watching_a_saved_neat_brain_shows_its_network(tmp_path):
+    from brains.storage import load_brain, save_brain
+    from game.showcase import ShowcaseArena
+
+    brain = make_brain("neat", brain_shape("cartpole"), 20, seed=0)
+    EvolutionArena("cartpole", brain, seed=0).run(Budget(max_generations=1))
+    loaded = load_brain(save_brain(brain, tmp_path / "b"))
+    app = App(ShowcaseArena("cartpole", loaded, 0), make_view("cartpole"), fps=0)
+    app.frame()
+    assert app.has_network and app.arena.network()[1] == brain.best_record
+    pixels = pygame.surfarray.array3d(app.screen)
+    assert share(pixels, network_view.NODE["output"]) > 0.0002
+    app.close()
