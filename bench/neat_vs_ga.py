@@ -82,6 +82,35 @@ def training_rate(brain_name: str, n: int, generations: int) -> tuple[float, flo
     return arena.metrics.env_steps / total, spent["tell"] / total, spent["ask"] / total
 
 
+def window_frames(n: int = 150, frames: int = 900) -> tuple[float, float, float, float]:
+    """Median, 95th percentile and worst ms of a window frame at 1x (one tick + drawing,
+    network view shown), NEAT training from scratch: generation ends (breeding, new
+    networks) happen inside some of these frames. Also the mean ms of a generation end."""
+    import os
+
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    from game.app import App
+    from game.views import make_view
+
+    brain = make_brain("neat", brain_shape("flappy"), n, seed=0)
+    arena = EvolutionArena("flappy", brain, seed=0)
+    app = App(arena, make_view("flappy"), fps=0)
+    times, ends = [], []
+    for _ in range(frames):
+        generation = arena.metrics.generations
+        start = time.perf_counter()
+        arena.tick()
+        app.draw()
+        times.append((time.perf_counter() - start) * 1000)
+        if arena.metrics.generations != generation:
+            ends.append(times[-1])
+    app.arena.can_save = False
+    app.close()
+    times.sort()
+    mean_end = statistics.mean(ends) if ends else float("nan")
+    return statistics.median(times), times[int(0.95 * len(times))], times[-1], mean_end
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5)
@@ -152,6 +181,12 @@ def main() -> None:
         "in ask",
     ]
     print(table(headers, rows))
+    median, p95, worst, end = window_frames()
+    print(
+        f"window, NEAT 150 at 1x with the network view: frame median {median:.2f} ms, "
+        f"95th percentile {p95:.2f} ms, worst {worst:.2f} ms; frames that end a generation "
+        f"{end:.2f} ms on average (60 fps needs under 16.7 ms)"
+    )
 
 
 if __name__ == "__main__":
