@@ -223,3 +223,34 @@ def test_the_command_line_gives_one_line_and_exit_2_for_a_bad_config(tmp_path):
     )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "conn_add_probb" in result.stderr
+
+
+def test_train_prints_the_json_line_and_saves_a_loadable_champion(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "main.py"),
+            "train",
+            "--scene",
+            "cartpole",
+            "--brain",
+            "neat",
+            "--neat-config",
+            str(DEFAULT),
+            "--population",
+            "30",
+            "--max-generations",
+            "2",
+            "--quiet",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stdout)
+    assert line["brain"] == "neat" and line["generations"] == 2
+    loaded = load_brain(line["saved_to"])
+    assert loaded.champion().act(np.zeros((3, 4), dtype=np.float32)).shape == (3,)
