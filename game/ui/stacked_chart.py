@@ -74,6 +74,8 @@ class StackedChart(Chart):
                 upper = list(zip(px.tolist(), screen_y(top).tolist(), strict=True))
                 lower = list(zip(px.tolist(), screen_y(bottom).tolist(), strict=True))
                 pygame.draw.polygon(surface, colour, upper + lower[::-1])
+                # A thin dark edge keeps two species of the same palette colour apart.
+                pygame.draw.lines(surface, theme.PANEL, False, upper, 1)
             bottom = top
         pygame.draw.rect(surface, theme.PANEL_EDGE, plot, 1)
         return surface
