@@ -7,11 +7,11 @@ saved champions both become records, and records become `BatchedNetworks`.
 
 neat-python evaluates one network at a time, node by node in Python. Here each
 genome's nodes are sorted into the same feed-forward layers neat-python uses
-(neat.graphs.feed_forward_layers), and layer d of every genome becomes one padded weight
-tensor W_d[P, slots, width]: a tick of the whole population is one batched matrix
-product per layer. Nodes compute act(bias + response * aggregate(inputs)) exactly as
-neat.nn.FeedForwardNetwork does, with neat-python's own scaled activations; tests check
-the outputs agree.
+(neat.graphs.feed_forward_layers), and layer d of every genome joins one list of weighted
+links: a tick of the whole population is a gather, a multiply and a bincount per layer
+(a matrix product when one network acts for many agents). Nodes compute
+act(bias + response * aggregate(inputs)) as neat.nn.FeedForwardNetwork does, with
+neat-python's own scaled activations; tests check the outputs agree.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ def _inv(z: np.ndarray) -> np.ndarray:
 
 ACTIVATIONS = {
     "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-np.clip(5.0 * z, -60.0, 60.0))),
-    "tanh": lambda z: np.tanh(np.clip(2.5 * z, -60.0, 60.0)),
+    # neat-python clamps 2.5 z to +-60 first; tanh is exactly +-1.0 from +-19.1 on in
+    # double precision, so the clamp cannot change a result and is skipped (a hot path).
+    "tanh": lambda z: np.tanh(2.5 * z),
     "sin": lambda z: np.sin(np.clip(5.0 * z, -60.0, 60.0)),
     "gauss": lambda z: np.exp(-5.0 * np.clip(z, -3.4, 3.4) ** 2),
     "relu": lambda z: np.where(z > 0.0, z, 0.0),
@@ -52,7 +54,7 @@ ACTIVATIONS = {
     "cube": lambda z: z**3,
 }
 ACTIVATION_NAMES = tuple(ACTIVATIONS)
-# Aggregations that are linear in the inputs, so a layer is one matrix product.
+# Aggregations that are linear in the inputs, so a layer is one weighted sum.
 AGGREGATIONS = ("sum", "mean")
 MAX_NODES = 10_000  # a saved genome larger than this is refused, not built
 MAX_CONNECTIONS = 100_000
@@ -177,10 +179,14 @@ def layers_of(record: dict[str, Any]) -> list[list[int]]:
 
 @dataclass(frozen=True)
 class _Layer:
-    weights: np.ndarray  # [P, slots, width]
+    weights: np.ndarray  # [slots, width], for one network acting for every agent
+    sources: np.ndarray  # for P networks: links as indices into values[P, slots].ravel()
+    sinks: np.ndarray  # ... into the layer's [P, width] results
+    link_weights: np.ndarray
     bias: np.ndarray  # [P, width]
     response: np.ndarray  # [P, width]
     targets: np.ndarray  # [P, width]: the slot each result is written to
+    flat_targets: np.ndarray  # the same as indices into values[P, slots].ravel()
     activations: tuple[tuple[str, np.ndarray | None], ...]  # (name, mask [P, width] or None)
 
 
@@ -204,7 +210,9 @@ class BatchedNetworks:
     def _layer(self, records: list[dict], plans: list, d: int) -> _Layer:
         count, scratch = self.count, self.slots - 1
         width = max((len(plan[1][d]) if d < len(plan[1]) else 0) for plan in plans)
-        weights = np.zeros((count, self.slots, width))
+        sources: list[int] = []
+        sinks: list[int] = []
+        link_weights: list[float] = []
         bias = np.zeros((count, width))
         response = np.ones((count, width))
         targets = np.full((count, width), scratch, dtype=np.intp)
@@ -218,15 +226,40 @@ class BatchedNetworks:
                 links = incoming.get(key, [])
                 scale = 1.0 / len(links) if node["aggregation"] == "mean" and links else 1.0
                 for source, weight in links:
-                    weights[p, slot_of[source], k] = weight * scale
+                    sources.append(p * self.slots + slot_of[source])
+                    sinks.append(p * width + k)
+                    link_weights.append(weight * scale)
                 bias[p, k], response[p, k] = node["bias"], node["response"]
                 targets[p, k], names[p, k] = slot_of[key], node["activation"]
+        # Padding columns write to the scratch slot: give them a real node's activation,
+        # so a layer of one activation is one call, not a masked one per name.
+        real = names[targets != scratch]
+        if len(real):
+            names[targets == scratch] = real[0]
         present = sorted(set(names.ravel().tolist())) or ["identity"]
         if len(present) == 1:
             activations = ((present[0], None),)
         else:
             activations = tuple((name, names == name) for name in present)
-        return _Layer(weights, bias, response, targets, activations)
+        flat = (np.arange(count)[:, None] * self.slots + targets).ravel()
+        weights = np.zeros((self.slots, width))
+        if count == 1:
+            np.add.at(
+                weights,
+                (np.array(sources, dtype=np.intp), np.array(sinks, dtype=np.intp)),
+                link_weights,
+            )
+        return _Layer(
+            weights,
+            np.array(sources, dtype=np.intp),
+            np.array(sinks, dtype=np.intp),
+            np.array(link_weights, dtype=np.float64),
+            bias,
+            response,
+            targets,
+            flat,
+            activations,
+        )
 
     def outputs(self, observations: np.ndarray) -> np.ndarray:
         """Outputs[N, n_outputs] for observations[N, n_inputs]."""
@@ -235,12 +268,13 @@ class BatchedNetworks:
             raise ValueError(f"{self.count} networks cannot act for {rows} agents")
         values = np.zeros((rows, self.slots))
         values[:, : self.n_inputs] = observations
-        index = np.arange(rows)[:, None]
         for layer in self.layers:
             if self.count == 1:
-                total = values @ layer.weights[0]
-            else:
-                total = np.matmul(values[:, None, :], layer.weights)[:, 0, :]
+                total = values @ layer.weights
+            else:  # one weighted sum over every link of every network: cheaper than P matmuls
+                contributions = values.ravel().take(layer.sources) * layer.link_weights
+                total = np.bincount(layer.sinks, contributions, minlength=layer.bias.size)
+                total = total.reshape(layer.bias.shape)
             z = layer.bias + layer.response * total
             if layer.activations[0][1] is None:
                 result = ACTIVATIONS[layer.activations[0][0]](z)
@@ -251,8 +285,8 @@ class BatchedNetworks:
                         result = np.where(mask, ACTIVATIONS[name](z), result)
             if self.count == 1:
                 values[:, layer.targets[0]] = result
-            else:
-                values[index, layer.targets] = result
+            else:  # a flat scatter is an order of magnitude cheaper than values[i, j] = r
+                values.reshape(-1)[layer.flat_targets] = result.ravel()
         return values[:, self.n_inputs : self.n_inputs + self.n_outputs]
 
 
