@@ -14,6 +14,7 @@ from __future__ import annotations
 import configparser
 import difflib
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -242,23 +243,16 @@ def config_from_text(text: str) -> Any:
 
 
 def _build(parser: configparser.ConfigParser, path: Path, at: Any) -> Any:
-    import re
-
+    """neat.Config from checked text; what neat-python still refuses (a value that does
+    not parse, a missing key) becomes one line naming the key where it can."""
     try:
         return config_from_text(_text(parser))
     except Exception as error:  # neat raises RuntimeError, ValueError, AssertionError, ...
         message = " ".join(str(error).split()) or type(error).__name__
-        for section in SECTIONS:
-            for key in parser[section]:
-                if re.search(rf"\b{re.escape(key)}\b", message):
-                    return _fail(f"{at(section, key)}: [{section}] {key}: {message}")
-        match = re.search(r"'(\w+)'", message)
-        if match:
-            for section in SECTIONS:
-                if match.group(1) in known_keys()[section]:
-                    return _fail(f"{path}: [{section}] {match.group(1)}: {message}")
-        return _fail(f"{path}: {message}")
-
-
-def _fail(message: str) -> Any:
-    raise SettingsError(message)
+    known = known_keys()
+    for section in SECTIONS:
+        for key in sorted(known[section], key=len, reverse=True):
+            if re.search(rf"\b{re.escape(key)}\b", message):
+                where = at(section, key) if key in parser[section] else str(path)
+                raise SettingsError(f"{where}: [{section}] {key}: {message}")
+    raise SettingsError(f"{path}: {message}")
