@@ -6,6 +6,8 @@
 2. Bird-steps per second at populations 150 and 1,000, on one core:
    - tick: scene step + observe + the population's networks, every bird alive (a
      scripted pilot flies, the networks' choice is computed), as bench/flappy_throughput;
+     NEAT's networks here are a first generation's (one layer); evolved ones have a few
+     layers, and each layer costs one more gather-multiply-bincount per tick;
    - neat-python tick: the same with neat-python's FeedForwardNetwork.activate called
      once per bird, the cost our batched networks avoid;
    - training: real generations (deaths, breeding, speciation included), with the share
