@@ -118,13 +118,42 @@ class NEAT(Evolver):
         outer = random.getstate()
         random.setstate(self._random)
         try:
-            self.population.run(lambda genomes, config: None, 1)
+            self._breed()
         finally:
             self._random = random.getstate()
             random.setstate(outer)
         self._asked = []
         self._generation += 1
         self._record_species()
+
+    def _breed(self) -> None:
+        """One neat-python generation. When there are more species than the population
+        can give each its minimum size (a small population, a low compatibility
+        threshold), neat-python refuses to breed: species are then merged for this
+        generation by speciating afresh with a doubled threshold, rather than stopping."""
+        species_config = self.config.species_set_config
+        threshold = species_config.compatibility_threshold
+        try:
+            for _ in range(20):
+                try:
+                    self.population.run(lambda genomes, config: None, 1)
+                    return
+                except RuntimeError as error:
+                    if "per-species minima" not in str(error):
+                        raise
+                # Speciating again from scratch: neat-python keeps every old species
+                # that still has a nearest member, so re-speciating in place cannot merge.
+                species_config.compatibility_threshold *= 2
+                population = self.population
+                population.species = self.config.species_set_type(
+                    species_config, population.reporters
+                )
+                population.species.speciate(
+                    self.config, population.population, population.generation
+                )
+            raise RuntimeError("NEAT could not breed: too many species for the population")
+        finally:
+            species_config.compatibility_threshold = threshold
 
     def _record_species(self) -> None:
         species = self.population.species.species

@@ -254,3 +254,15 @@ def test_train_prints_the_json_line_and_saves_a_loadable_champion(tmp_path):
     assert line["brain"] == "neat" and line["generations"] == 2
     loaded = load_brain(line["saved_to"])
     assert loaded.champion().act(np.zeros((3, 4), dtype=np.float32)).shape == (3,)
+
+
+def test_more_species_than_the_population_can_feed_does_not_stop_the_run(tmp_path):
+    # At this threshold nearly every genome is a species of its own; neat-python then
+    # refuses to breed (each species needs 2 places), and the brain merges species.
+    path = config_with(tmp_path, ("compatibility_threshold", "0.3"))
+    brain = NEAT(brain_shape("flappy"), 8, 0, NEATSettings(config=str(path)))
+    arena = EvolutionArena("flappy", brain, seed=0)
+    arena.run(Budget(max_generations=12))
+    assert arena.metrics.generations == 12
+    assert sum(brain.species_sizes.values()) == 8
+    assert brain.config.species_set_config.compatibility_threshold == 0.3
