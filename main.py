@@ -29,6 +29,8 @@ from game.scenes.gridmap import map_names
 
 EXIT_BAD_INPUT = 2
 SPEED_CHOICES = ("1", "2", "4", "8", "16", "32", "64", "max")
+# compare's default budget per brain: the GA and NEAT solve Flappy in 2-4 million bird-steps.
+COMPARE_STEPS = {"cartpole": 200_000, "flappy": 10_000_000}
 
 
 class Parser(argparse.ArgumentParser):
@@ -102,7 +104,7 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
         "--population",
         type=positive_int,
         help="agents played at once (default: the brain's own; ga 200, random-search 50, "
-        "hill-climb 4, q-table 1, dqn 8, gridworld brains 1)",
+        "hill-climb 4, q-table 1, dqn 8, neat 150, gridworld brains 1)",
     )
     parser.add_argument(
         "--max-generations", type=positive_int, metavar="N", help="stop after N generations"
@@ -118,6 +120,7 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="stop once the champion passes the scene's solve test, and save it",
     )
+    add_neat_config_option(parser)
     parser.add_argument(
         "--out",
         type=Path,
@@ -125,6 +128,25 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="folder for saved brains (default runs/)",
     )
+
+
+def add_neat_config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--neat-config",
+        type=Path,
+        metavar="FILE",
+        help="your own NEAT config for brain neat (default assets/neat/default.cfg); "
+        "inputs, outputs and population size are set for you",
+    )
+
+
+def brain_overrides(args: argparse.Namespace, brains: list[str]) -> dict[str, str]:
+    """Settings that come from options of their own, for the brains they concern."""
+    if args.neat_config is None:
+        return {}
+    if not any(text.partition(":")[0].strip() == "neat" for text in brains):
+        fail("--neat-config is for brain neat, and no brain neat was asked for")
+    return {"config": str(args.neat_config)}
 
 
 def add_window_options(parser: argparse.ArgumentParser) -> None:
@@ -174,8 +196,9 @@ def build_parser() -> Parser:
         "brain and one shared chart against environment steps, and a results table when "
         "every brain has solved or run out of budget. With --headless: every brain on "
         "--seeds seeds, one JSON line per brain and seed on stdout (the keys of train), a "
-        "table on stderr. Budget per brain: until solved, at most --max-steps (default "
-        "200,000) environment steps.",
+        "table on stderr. Budget per brain: until solved, at most --max-steps environment "
+        "steps (default 200,000 on cartpole; 10,000,000 on flappy, where the evolvers need "
+        "a few million bird-steps).",
     )
     compare.add_argument("--scene", type=scene_name, help="the game (default cartpole)")
     add_map_option(compare)
@@ -190,13 +213,13 @@ def build_parser() -> Parser:
     compare.add_argument(
         "--max-steps",
         type=positive_int,
-        default=200_000,
         metavar="N",
-        help="environment steps each brain may use (default 200,000)",
+        help="environment steps each brain may use (default: cartpole 200,000, flappy 10,000,000)",
     )
     compare.add_argument(
         "--headless", action="store_true", help="no window: race and print results"
     )
+    add_neat_config_option(compare)
     compare.add_argument(
         "--seeds",
         type=positive_int,
@@ -252,7 +275,13 @@ def build_arena(args: argparse.Namespace):
     from game.arena import brain_shape, make_arena
 
     try:
-        brain = make_brain(args.brain, brain_shape(args.scene), args.population, args.seed)
+        brain = make_brain(
+            args.brain,
+            brain_shape(args.scene),
+            args.population,
+            args.seed,
+            brain_overrides(args, [args.brain]),
+        )
     except (SettingsError, ValueError) as error:
         fail(str(error))
     if brain.kind != "evolver" and args.max_generations is not None:
@@ -358,12 +387,14 @@ def command_compare(args: argparse.Namespace) -> int:
     brains = split_brain_list(args.brains)
     if not brains:
         fail("--brains: give at least one brain")
-    budget = Budget(max_steps=args.max_steps, until_solved=True)
+    max_steps = args.max_steps or COMPARE_STEPS.get(args.scene, 200_000)
+    budget = Budget(max_steps=max_steps, until_solved=True)
     shape = brain_shape(args.scene)
+    overrides = brain_overrides(args, brains)
 
     def build(seed: int) -> list:
         try:
-            return [(text, make_brain(text, shape, None, seed)) for text in brains]
+            return [(text, make_brain(text, shape, None, seed, overrides)) for text in brains]
         except (SettingsError, ValueError) as error:
             fail(str(error))
 

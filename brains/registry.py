@@ -10,6 +10,7 @@ from brains.dyna import DynaQ, DynaQPlus
 from brains.dynamic_programming import PolicyEvaluation, PolicyIteration, ValueIteration
 from brains.ga import GeneticAlgorithm
 from brains.hill_climb import HillClimb
+from brains.neat_brain import NEAT
 from brains.q_table import QTable
 from brains.random_search import RandomSearch
 from brains.settings import SettingsError, build_settings, split_brain_arg
@@ -19,6 +20,7 @@ BRAINS: dict[str, Any] = {
     cls.name: cls
     for cls in (
         GeneticAlgorithm,
+        NEAT,
         RandomSearch,
         HillClimb,
         QTable,
@@ -40,9 +42,16 @@ def brain_class(name: str) -> Any:
     return BRAINS[name]
 
 
-def make_brain(text: str, shape: BrainShape, population: int | None, seed: int) -> Brain:
+def make_brain(
+    text: str,
+    shape: BrainShape,
+    population: int | None,
+    seed: int,
+    overrides: dict[str, str] | None = None,
+) -> Brain:
     """Build a brain from `name[:key=value,...]`; raises SettingsError with one line.
-    With no population given, the brain uses its own default."""
+    With no population given, the brain uses its own default. `overrides` are settings
+    from options of their own (--neat-config), given to brains that have them."""
     name, values = split_brain_arg(text)
     try:
         cls = brain_class(name)
@@ -55,6 +64,8 @@ def make_brain(text: str, shape: BrainShape, population: int | None, seed: int) 
             f"brain {name} does not support scene {shape.scene or '?'} ({reason}); "
             f"brains for it: {', '.join(fitting)}"
         )
+    fields = cls.Settings.__dataclass_fields__
+    values = {**{k: v for k, v in (overrides or {}).items() if k in fields}, **values}
     settings = build_settings(cls.Settings, values, name)
     population = cls.default_population if population is None else population
     return cls(shape, population=population, seed=seed, settings=settings)

@@ -140,7 +140,9 @@ def load_brain(directory: Path | str) -> Brain:
         message = error.args[0] if error.args else str(error)
         raise BrainFileError(f"{directory / META_FILE}: {message}") from None
     weights_file = getattr(cls, "weights_file", WEIGHTS_FILE)
-    if weights_file.endswith(".pt"):
+    if weights_file is None:  # everything is in brain.json (NEAT's genome)
+        weights = {}
+    elif weights_file.endswith(".pt"):
         weights = _read_torch(directory / weights_file)
     else:
         weights = _read_weights(directory / weights_file)

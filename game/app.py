@@ -20,13 +20,17 @@ from game.ui import lanes as lane_ui
 from game.ui import theme
 from game.ui.chart import Chart
 from game.ui.hud import KEYS, Toast, draw_key_line, draw_top_bar
-from game.ui.layout import layout
+from game.ui.layout import PAD, TOP_BAR, layout
+from game.ui.network_view import NetworkView
+from game.ui.stacked_chart import StackedChart
 
 TICKS_PER_SECOND = 60  # simulation ticks per second of game time at 1x
 SPEEDS: tuple[int | None, ...] = (1, 2, 4, 8, 16, 32, 64, None)  # None is "max"
 FAST_FORWARD_EVERY = 10  # in fast forward the game is drawn once every this many frames
 MAX_BACKLOG_SECONDS = 0.25  # ticks owed beyond this are dropped rather than caught up
 WINDOW_SIZE = (1280, 720)
+NETWORK_SHARE = 0.42  # of the game panel's height, at its bottom, for the network view
+MIN_NETWORK_HEIGHT = 170  # room below the game that is enough for the network view
 
 
 def speed_label(speed: int | None) -> str:
@@ -54,7 +58,13 @@ class App:
         self.speed_index = SPEEDS.index(speed)
         self.budget = budget
         self.clock = pygame.time.Clock()
-        self.charts = [Chart(spec) for spec in arena.charts()]
+        self.charts = [
+            StackedChart(spec) if spec.kind == "stacked" else Chart(spec) for spec in arena.charts()
+        ]
+        # Brains that grow networks (NEAT) show their champion's; N hides and shows it.
+        self.has_network = callable(getattr(getattr(arena, "brain", None), "champion_record", None))
+        self.show_network = self.has_network
+        self.network_view = NetworkView()
         self.toast = Toast()
         self.paused = False
         self.fast_forward = False
@@ -108,6 +118,8 @@ class App:
                 self.fast_forward = not self.fast_forward
             elif key == pygame.K_s:
                 self.save()
+            elif key == pygame.K_n and self.has_network:
+                self.show_network = not self.show_network
             else:
                 self._offer_key(pygame.key.name(key))
 
@@ -157,6 +169,7 @@ class App:
             lane_ui.grid_world(self.view.world_size, len(lanes)) if lanes else self.view.world_size
         )
         where = layout(screen.get_size(), world, len(self.charts))
+        network_rect = self._network_rect(where.game) if self.show_network else None
         if self._game is None or self._game.get_size() != where.game.size:
             self._game = pygame.Surface(where.game.size)
             self._draw_game()
@@ -164,13 +177,34 @@ class App:
             self._draw_game()
         screen.blit(self._game, where.game)
         pygame.draw.rect(screen, theme.PANEL_EDGE, where.game.inflate(2, 2), 1)
+        if self.show_network:
+            self._draw_network(network_rect)
         for chart, rect in zip(self.charts, where.charts, strict=True):
             chart.draw(screen, rect, self.arena.metrics)
         draw_top_bar(screen, where.top, self.arena.title, self.arena.hud(), self._badges())
         keys = [k for k in KEYS if self.arena.can_save or k[0] != "S"]  # S saves, if anything can
         extra = (*getattr(self.arena, "keys", ()), *getattr(self.view, "keys", ()))
+        if self.has_network:
+            keys.insert(-1, ("N", "hide network" if self.show_network else "show network"))
         draw_key_line(screen, where.keys, (*extra, *keys))
         self.toast.draw(screen, where.game)
+
+    def _network_rect(self, game: pygame.Rect) -> pygame.Rect:
+        """Below the game when a wide game (CartPole) leaves room there, moving the game
+        up; else over the bottom of the game (Flappy Bird's ground)."""
+        spare = 2 * (game.top - (TOP_BAR + PAD)) - PAD
+        if spare >= MIN_NETWORK_HEIGHT:
+            game.top = TOP_BAR + PAD
+            return pygame.Rect(game.left, game.bottom + PAD, game.width, spare)
+        height = round(game.height * NETWORK_SHARE)
+        return pygame.Rect(game.left + 8, game.bottom - height - 8, game.width - 16, height)
+
+    def _draw_network(self, rect: pygame.Rect | None) -> None:
+        network = self.arena.network() if hasattr(self.arena, "network") else None
+        if network is None or rect is None:
+            return
+        spec = self.arena.scene.spec
+        self.network_view.draw(self.screen, rect, network, spec.obs_names, spec.action_meanings)
 
     def _draw_game(self) -> None:
         assert self._game is not None

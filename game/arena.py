@@ -34,6 +34,7 @@ class ChartSpec:
     title: str
     x_label: str
     lines: tuple[tuple[str, str, Colour], ...]  # (series, legend, colour)
+    kind: str = "line"  # "stacked": lines[0] names a Metrics stack (sizes of members)
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,10 @@ class EvolutionArena(Arena):
         metrics.record("mean_fitness", g, float(fitness.mean()))
         metrics.record("best_score", g, self.last_generation_best_score, reduce="max")
         metrics.record("mean_score", g, float(scene.scores.mean()))
+        species = getattr(self.brain, "species_sizes", None)
+        if species is not None:  # an evolver that speciates (NEAT): sizes after breeding
+            metrics.record("species", g, len(species))
+            metrics.record_stack("species_sizes", g, species)
         for callback in self.callbacks:
             callback.on_generation_end(self)
         if self.last_generation_best_score >= self.rule.threshold:
@@ -268,6 +273,16 @@ class EvolutionArena(Arena):
 
     def charts(self) -> list[ChartSpec]:
         unit, word = self.scene.spec.score_name, self.scene.spec.episode_name
+        species = []
+        if getattr(self.brain, "speciates", False):
+            species = [
+                ChartSpec(
+                    "Species (sizes, stacked)",
+                    "generation",
+                    (("species_sizes", "one band per species", GOLD),),
+                    kind="stacked",
+                )
+            ]
         return [
             ChartSpec(
                 "Fitness per generation",
@@ -282,7 +297,16 @@ class EvolutionArena(Arena):
                     ("eval_score", f"champion, fresh {word}s", PINK),
                 ),
             ),
+            *species,
         ]
+
+    def network(self) -> tuple[int, dict] | None:
+        """(version, champion network as plain data) for brains that grow networks; the
+        version changes whenever the champion does."""
+        record = getattr(self.brain, "champion_record", None)
+        if record is None or record() is None:
+            return None
+        return self.brain.champion_changes, record()
 
     def highlight(self) -> int | None:
         """The agent to draw on top: the living one ranked best last generation (row 0 is

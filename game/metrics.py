@@ -52,6 +52,23 @@ class Series:
         return np.array(self._x, dtype=np.float64), np.array(self._y, dtype=np.float64)
 
 
+class Stacks:
+    """Rows of (x, {member: size}) for a stacked chart, e.g. species sizes per generation.
+    At `capacity` rows every other row is dropped, so memory stays bounded."""
+
+    def __init__(self, capacity: int = 512) -> None:
+        self.capacity = capacity
+        self.rows: list[tuple[float, dict[int, int]]] = []
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def append(self, x: float, sizes: dict[int, int]) -> None:
+        self.rows.append((x, dict(sizes)))
+        if len(self.rows) >= self.capacity:
+            self.rows = self.rows[1::2]
+
+
 @dataclass
 class Metrics:
     """Counters every run reports, plus named series. `version` ticks on every change a
@@ -65,6 +82,7 @@ class Metrics:
     solved: bool = False
     solved_at: dict | None = None  # generation, env_steps and seconds when first solved
     series: dict[str, Series] = field(default_factory=dict)
+    stacks: dict[str, Stacks] = field(default_factory=dict)
     version: int = 0
     started: float = field(default_factory=time.perf_counter)
     busy: float = 0.0  # seconds spent in this run's own ticks (fair when runs share a CPU)
@@ -78,6 +96,10 @@ class Metrics:
         if name not in self.series:
             self.series[name] = Series(reduce=reduce)
         self.series[name].append(x, y)
+        self.version += 1
+
+    def record_stack(self, name: str, x: float, sizes: dict[int, int]) -> None:
+        self.stacks.setdefault(name, Stacks()).append(x, sizes)
         self.version += 1
 
     def episode_scores(self, scores: np.ndarray) -> None:

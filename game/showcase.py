@@ -82,6 +82,11 @@ class ShowcaseArena:
     def highlight(self) -> int | None:
         return 0
 
+    def network(self) -> tuple[int, dict] | None:
+        """The watched champion's network, for brains that grow networks (NEAT)."""
+        record = getattr(self.brain, "champion_record", None)
+        return None if record is None or record() is None else (0, record())
+
     def has_learned(self) -> bool:
         return False
 

@@ -1,0 +1,268 @@
+"""NEAT: the brain follows the scene, its batched networks agree with neat-python's, the
+champion survives a save, it learns, and bad config files get one line."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import neat
+import numpy as np
+import pytest
+
+from brains.neat_brain import NEAT, NEATSettings
+from brains.neat_config import read_config
+from brains.neat_network import BatchedNetworks, record_from_genome
+from brains.registry import make_brain
+from brains.settings import SettingsError
+from brains.storage import BrainFileError, load_brain, save_brain
+from game.arena import Budget, EvolutionArena, brain_shape
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT = ROOT / "assets" / "neat" / "default.cfg"
+
+
+def config_with(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    """The default config with `key = value` lines replaced (or added to the section)."""
+    lines = DEFAULT.read_text().splitlines()
+    for key, value in edits:
+        for i, line in enumerate(lines):
+            if line.split("=")[0].strip() == key:
+                lines[i] = f"{key} = {value}"
+                break
+        else:
+            at = lines.index("[DefaultGenome]") + 1
+            lines.insert(at, f"{key} = {value}")
+    path = tmp_path / "neat.cfg"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def reference_outputs(genome, config, observations: np.ndarray) -> np.ndarray:
+    net = neat.nn.FeedForwardNetwork.create(genome, config)
+    return np.array([net.activate(row.tolist()) for row in observations])
+
+
+@pytest.mark.parametrize("scene", ["flappy", "cartpole"])
+def test_inputs_and_outputs_follow_the_scene(scene):
+    shape = brain_shape(scene)
+    brain = make_brain("neat", shape, 20, seed=0)
+    genome_config = brain.config.genome_config
+    assert (genome_config.num_inputs, genome_config.num_outputs) == (
+        shape.obs_dim,
+        shape.n_actions,
+    )
+    assert brain.config.pop_size == 20 and brain.population_size == 20
+    actions = brain.ask().act(np.zeros((20, shape.obs_dim), dtype=np.float32))
+    assert actions.shape == (20,) and set(actions.tolist()) <= set(range(shape.n_actions))
+
+
+def grown_genomes(tmp_path: Path, count: int = 40, mutations: int = 25):
+    """Genomes with hidden nodes, every activation, mean and sum, some links disabled."""
+    path = config_with(
+        tmp_path,
+        ("activation_options", " ".join(["tanh", "sigmoid", "relu", "sin", "gauss", "abs"])),
+        ("activation_mutate_rate", "0.5"),
+        ("aggregation_options", "sum mean"),
+        ("aggregation_mutate_rate", "0.3"),
+        ("node_add_prob", "0.6"),
+        ("conn_add_prob", "0.8"),
+        ("enabled_mutate_rate", "0.2"),
+        ("response_mutate_rate", "0.5"),
+        ("response_mutate_power", "0.5"),
+    )
+    config, _ = read_config(path, 7, 2, count)
+    random.seed(1)
+    population = neat.Population(config, seed=1)
+    genomes = list(population.population.values())
+    for genome in genomes:
+        for _ in range(mutations):
+            genome.mutate(config.genome_config)
+    return config, genomes
+
+
+def test_batched_networks_equal_neat_python_for_grown_genomes(tmp_path):
+    config, genomes = grown_genomes(tmp_path)
+    assert max(len(g.nodes) for g in genomes) > 6, "mutation should have grown hidden nodes"
+    assert any(not c.enabled for g in genomes for c in g.connections.values())
+    observations = np.random.default_rng(0).normal(0, 1.5, (len(genomes), 7))
+    ours = BatchedNetworks([record_from_genome(g, config) for g in genomes]).outputs(observations)
+    expected = np.array(
+        [
+            reference_outputs(g, config, row[None])[0]
+            for g, row in zip(genomes, observations, strict=True)
+        ]
+    )
+    np.testing.assert_allclose(ours, expected, rtol=1e-9, atol=1e-12)
+    # One network acting for many agents gives each agent what neat-python gives it.
+    single = BatchedNetworks([record_from_genome(genomes[0], config)]).outputs(observations)
+    np.testing.assert_allclose(
+        single, reference_outputs(genomes[0], config, observations), rtol=1e-9, atol=1e-12
+    )
+
+
+def test_json_champion_round_trips_to_the_same_network(tmp_path):
+    brain = make_brain("neat", brain_shape("flappy"), 30, seed=3)
+    arena = EvolutionArena("flappy", brain, seed=3)
+    arena.run(Budget(max_generations=3))
+    directory = save_brain(brain, tmp_path / "champion")
+    assert not (directory / "weights.npz").exists()
+    meta = json.loads((directory / "brain.json").read_text())
+    assert meta["genome"]["connections"] and "[DefaultGenome]" in meta["neat_config"]["text"]
+    loaded = load_brain(directory)
+    observations = np.random.default_rng(1).normal(0, 1, (50, 7)).astype(np.float32)
+    expected = reference_outputs(brain.best_genome, brain.config, observations.astype(float))
+    ours = loaded.champion().networks.outputs(observations.astype(float))
+    np.testing.assert_allclose(ours, expected, rtol=1e-9, atol=1e-12)
+    assert np.array_equal(loaded.champion().act(observations), expected.argmax(axis=1))
+
+
+def test_a_hostile_genome_fails_to_load_with_one_line(tmp_path):
+    brain = make_brain("neat", brain_shape("cartpole"), 10, seed=0)
+    directory = save_brain(brain, tmp_path / "b")
+    meta = json.loads((directory / "brain.json").read_text())
+    meta["genome"]["nodes"][0]["activation"] = "__import__('os').system"
+    (directory / "brain.json").write_text(json.dumps(meta))
+    with pytest.raises(BrainFileError) as error:
+        load_brain(directory)
+    assert "activation" in str(error.value) and "\n" not in str(error.value)
+    meta["genome"] = {"inputs": [], "outputs": [], "nodes": [], "connections": []}
+    (directory / "brain.json").write_text(json.dumps(meta))
+    with pytest.raises(BrainFileError, match="inputs"):
+        load_brain(directory)
+
+
+def test_a_short_headless_run_raises_best_fitness():
+    brain = make_brain("neat", brain_shape("flappy"), 50, seed=0)
+    arena = EvolutionArena("flappy", brain, seed=0)
+    arena.run(Budget(max_generations=8))
+    best = arena.metrics.series["best_fitness"].arrays()[1]
+    mean = arena.metrics.series["mean_fitness"].arrays()[1]
+    assert best[-3:].max() > 5 * best[0]  # from a few pipes to dozens
+    assert mean[-3:].mean() > 2 * mean[0]
+    assert arena.metrics.series["species"].last >= 1
+    assert sum(brain.species_sizes.values()) == 50
+
+
+def test_same_seed_same_run_even_beside_another_neat_brain():
+    def run(neighbour: bool) -> list[float]:
+        brain = make_brain("neat", brain_shape("cartpole"), 20, seed=5)
+        other = make_brain("neat", brain_shape("cartpole"), 20, seed=9) if neighbour else None
+        arena = EvolutionArena("cartpole", brain, seed=5)
+        for _ in range(4):
+            arena.run(Budget(max_generations=arena.metrics.generations + 1))
+            if other is not None:
+                other.ask()
+                other.tell(np.arange(20.0))
+        return arena.metrics.series["best_fitness"].arrays()[1].tolist()
+
+    assert run(False) == run(True)
+
+
+@pytest.mark.parametrize(
+    "edits, words",
+    [
+        ((("wieght_mutate_rate", "0.8"),), ["wieght_mutate_rate", "weight_mutate_rate", ":"]),
+        ((("weight_mutate_rate", "lots"),), ["weight_mutate_rate", "lots"]),
+        ((("initial_connection", "sideways"),), ["initial_connection"]),
+        ((("aggregation_options", "sum max"),), ["aggregation_options"]),
+        ((("feed_forward", "False"),), ["feed_forward"]),
+        ((("reset_on_extinction", "False"),), ["reset_on_extinction"]),
+    ],
+)
+def test_config_errors_are_one_line_naming_the_key(tmp_path, edits, words):
+    if edits[0][0] == "reset_on_extinction":
+        path = tmp_path / "neat.cfg"
+        path.write_text(
+            DEFAULT.read_text().replace(
+                "reset_on_extinction    = True", "reset_on_extinction = False"
+            )
+        )
+    else:
+        path = config_with(tmp_path, *edits)
+    with pytest.raises(SettingsError) as error:
+        NEAT(brain_shape("flappy"), 10, 0, NEATSettings(config=str(path)))
+    message = str(error.value)
+    assert "\n" not in message and message.startswith(str(path))
+    for word in words:
+        assert word in message
+
+
+def test_a_config_without_initial_connection_is_refused(tmp_path):
+    path = tmp_path / "neat.cfg"
+    path.write_text(
+        "\n".join(x for x in DEFAULT.read_text().splitlines() if "initial_connection" not in x)
+    )
+    with pytest.raises(SettingsError, match="initial_connection is missing"):
+        read_config(path, 7, 2, 10)
+
+
+def test_the_command_line_gives_one_line_and_exit_2_for_a_bad_config(tmp_path):
+    path = config_with(tmp_path, ("conn_add_probb", "0.5"))
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "main.py"),
+            "train",
+            "--brain",
+            "neat",
+            "--neat-config",
+            str(path),
+            "--max-generations",
+            "1",
+            "--quiet",
+            "--out",
+            str(tmp_path / "runs"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "conn_add_probb" in result.stderr
+
+
+def test_train_prints_the_json_line_and_saves_a_loadable_champion(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "main.py"),
+            "train",
+            "--scene",
+            "cartpole",
+            "--brain",
+            "neat",
+            "--neat-config",
+            str(DEFAULT),
+            "--population",
+            "30",
+            "--max-generations",
+            "2",
+            "--quiet",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stdout)
+    assert line["brain"] == "neat" and line["generations"] == 2
+    loaded = load_brain(line["saved_to"])
+    assert loaded.champion().act(np.zeros((3, 4), dtype=np.float32)).shape == (3,)
+
+
+def test_more_species_than_the_population_can_feed_does_not_stop_the_run(tmp_path):
+    # At this threshold nearly every genome is a species of its own; neat-python then
+    # refuses to breed (each species needs 2 places), and the brain merges species.
+    path = config_with(tmp_path, ("compatibility_threshold", "0.3"))
+    brain = NEAT(brain_shape("flappy"), 8, 0, NEATSettings(config=str(path)))
+    arena = EvolutionArena("flappy", brain, seed=0)
+    arena.run(Budget(max_generations=12))
+    assert arena.metrics.generations == 12
+    assert sum(brain.species_sizes.values()) == 8
+    assert brain.config.species_set_config.compatibility_threshold == 0.3
