@@ -5,6 +5,7 @@ assets/screenshot.png: Flappy Bird, seed 0 trained headless for a number of gene
 assets/compare.png: four brains racing on CartPole, part way through.
 assets/gridworld.png: value iteration on the Dyna Maze, eight sweeps in; and
 assets/gridworld_race.png: Dyna-Q with 0, 5 and 50 planning steps racing on it.
+assets/neat.png: NEAT on Flappy Bird, its species and its champion's network.
 All are rendered at 1280x720 by the app's own drawing code.
 """
 
@@ -72,6 +73,21 @@ def gridworld(out: Path, race_out: Path) -> None:
     print(f"wrote {race_out}")
 
 
+def neat(out: Path, generations: int) -> None:
+    """NEAT some generations into Flappy Bird: species chart and champion network."""
+    arena = make_arena("flappy", make_brain("neat", brain_shape("flappy"), None, 0), 0)
+    arena.run(Budget(max_generations=generations))
+    for _ in range(600):
+        arena.tick()
+    app = App(arena, make_view("flappy"), fps=0)
+    app.speed_index = 2
+    app.draw()
+    pygame.image.save(app.screen, out)
+    arena.can_save = False
+    app.close()
+    print(f"wrote {out}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--generations", type=int, default=30)
@@ -83,7 +99,9 @@ def main() -> None:
     parser.add_argument(
         "--grid-race-out", type=Path, default=ROOT / "assets" / "gridworld_race.png"
     )
+    parser.add_argument("--neat-out", type=Path, default=ROOT / "assets" / "neat.png")
     args = parser.parse_args()
+    neat(args.neat_out, 20)
     gridworld(args.grid_out, args.grid_race_out)
     race(args.race_out, args.race_ticks)
     arena = EvolutionArena("flappy", make_brain("ga", brain_shape("flappy"), 200, 0), seed=0)
