@@ -40,7 +40,9 @@ class ShowcaseArena:
         self.policy = policy
         self.player = player or (f"watching {brain.name}" if brain else "playing")
         self.keys: tuple[tuple[str, str], ...] = ()  # extra keys for the key line
-        self.scene = make_scene(scene_name, 1, capped=False)
+        # A champion plays the maze its checks used (a changing maze in its changed form); a
+        # person at the keyboard plays it from the start and sees it change.
+        self.scene = make_scene(scene_name, 1, capped=False, changed=brain is not None)
         self.metrics = Metrics()
         self._playing = False
 

@@ -9,6 +9,7 @@ a maze is watched on that maze.
 a course still ends its generation and keeps learning. `independent` asks for agents
 whose episodes share nothing (each Flappy bird on its own course), for evaluation; a
 gridworld check also starts a changing maze in its changed form and covers every start.
+`changed` asks for the changed form alone: a champion is watched on the maze it was checked on.
 """
 
 from __future__ import annotations
@@ -55,7 +56,9 @@ def gridworld_key(map_name: str) -> str:
     return f"gridworld:{map_name}"
 
 
-def make_scene(key: str, n: int, capped: bool = True, independent: bool = False) -> Scene:
+def make_scene(
+    key: str, n: int, capped: bool = True, independent: bool = False, changed: bool = False
+) -> Scene:
     """The scene a key names; raises KeyError (unknown scene) or MapError (bad map)."""
     name, map_name = split_scene_key(key)
     if name not in SCENES:
@@ -63,7 +66,7 @@ def make_scene(key: str, n: int, capped: bool = True, independent: bool = False)
     if name == "gridworld":
         from game.scenes.gridworld import GridWorldScene
 
-        return GridWorldScene(load_map(map_name), n, final_layout=independent)
+        return GridWorldScene(load_map(map_name), n, final_layout=independent, changed=changed)
     return SCENES[name](n, capped, independent)  # type: ignore[misc]
 
 

@@ -128,9 +128,12 @@ class GridSnapshot:
 class GridWorldScene(Scene):
     """N agents on one map. `final_layout` starts a changing maze in its changed form (the
     greedy checks use it: a maze is solved by a policy that has adapted to the change) and
-    spreads the agents over the starts in turn, so a check covers every start."""
+    spreads the agents over the starts in turn, so a check covers every start. `changed`
+    starts in the changed form only (a champion is watched on the maze it was checked on)."""
 
-    def __init__(self, gm: GridMap, n: int, final_layout: bool = False) -> None:
+    def __init__(
+        self, gm: GridMap, n: int, final_layout: bool = False, changed: bool = False
+    ) -> None:
         super().__init__(n)
         self.map = gm
         self.rows, self.cols = gm.shape
@@ -138,6 +141,7 @@ class GridWorldScene(Scene):
         self.layouts = layouts_of(gm)
         self.starts = np.flatnonzero(gm.layouts[0].ravel() == START)
         self.final_layout = final_layout
+        self.changed = changed or final_layout
         deterministic = gm.slip == 0
         self.solve_rule = SolveRule(
             episodes=min(len(self.starts), 50) if len(self.starts) > 1 else 5,
@@ -166,7 +170,7 @@ class GridWorldScene(Scene):
     def reset(self, seed: int | None = None) -> None:
         self.rng = np.random.default_rng(seed)
         self.clock = 0
-        self._set_layout(len(self.layouts) - 1 if self.final_layout else 0)
+        self._set_layout(len(self.layouts) - 1 if self.changed else 0)
         if self.final_layout:
             self.start[:] = self.starts[np.arange(self.n) % len(self.starts)]
         else:
