@@ -65,7 +65,7 @@ def test_a_shortest_path_scores_100_and_the_time_limit_truncates():
 
 
 def test_pits_end_the_episode_or_restart_it():
-    ending = scene("pit_reward: -5\nmap:\nSXG\n")
+    ending = scene("pit_reward: -5\nmap:\nSXG\n...\n")
     rewards, terminated, _ = ending.step(np.array([RIGHT]))
     assert rewards[0] == -5 and terminated[0]
     cliff = make_scene("gridworld:cliff", 1)
@@ -155,6 +155,13 @@ def test_the_spec_is_one_hot_and_sized_by_the_map():
         ("change_at: 5\nmap:\nSG\n", "change_at is given but there is no after: grid"),
         ("pits: restart\nmap:\nSXS\n..G\n", "'pits: restart' needs exactly one start S"),
         ("pits: sometimes\nmap:\nSG\n", "pits must be 'end' or 'restart'"),
+        ("map:\nS#G\n", "test.txt:2:1: no path from this start to a goal"),
+        ("map:\n.SXG\n", "test.txt:2:2: no path from this start to a goal"),  # pits end it
+        ("map:\nS.G\n###\n.S.\n", "test.txt:4:2: no path from this start to a goal"),
+        (
+            "change_at: 5\nmap:\nS.G\n...\nafter:\nS#G\n.#.\n",
+            "test.txt:6:1: no path from this start to a goal",
+        ),
     ],
 )
 def test_malformed_maps_say_file_line_column_and_what(text, says):

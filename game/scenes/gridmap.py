@@ -28,6 +28,7 @@ Errors name the file, line and column: `maps/x.txt:7:3: unknown cell 'Q' (...)`.
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -182,6 +183,8 @@ def parse_map(text: str, source: str = "<map>", name: str = "map") -> GridMap:
     elif "change_at" in settings:
         raise MapError(f"{source}:1:1: change_at is given but there is no after: grid")
     _check_settings(settings, source, layouts)
+    for (_, rows), layout in zip(grids, layouts, strict=True):
+        _check_reachable(layout, [number for number, _ in rows], source)
     return GridMap(name=name, layouts=layouts, cell_rewards=cell_rewards, **settings)  # type: ignore[arg-type]
 
 
@@ -229,3 +232,24 @@ def _check_settings(settings: dict, source: str, layouts: tuple[np.ndarray, ...]
             raise MapError(f"{source}:1:1: the after: grid must keep the starts where they were")
     if not settings.get("time_limit"):
         settings["time_limit"] = 20 * int(np.count_nonzero(layouts[0] != WALL))
+
+
+def _check_reachable(layout: np.ndarray, lines: list[int], source: str) -> None:
+    """Every start must reach a goal, never through a pit (it ends the episode or restarts
+    it): from a start that cannot, `train` would wait for a solve that never comes. Moves
+    between open cells go both ways, so one search back from the goals finds them all;
+    slips only go sideways and reach nothing more."""
+    rows, cols = layout.shape
+    open_cells = (layout != WALL) & (layout != PIT) & (layout != GOAL)
+    reached = layout == GOAL
+    queue = deque(zip(*np.nonzero(reached), strict=True))
+    while queue:
+        r, c = queue.popleft()
+        for nr, nc in ((r - 1, c), (r, c + 1), (r + 1, c), (r, c - 1)):
+            if 0 <= nr < rows and 0 <= nc < cols and open_cells[nr, nc] and not reached[nr, nc]:
+                reached[nr, nc] = True
+                queue.append((nr, nc))
+    stranded = np.argwhere((layout == START) & ~reached)
+    if len(stranded):
+        r, c = (int(v) for v in stranded[0])
+        raise MapError(f"{source}:{lines[r]}:{c + 1}: no path from this start to a goal")
