@@ -32,6 +32,7 @@ from brains.base import BrainShape, Transitions
 from brains.tabular import TabularLearner, TabularSettings
 
 N_LADDER = (0, 1, 2, 5, 10, 20, 50, 100, 200, 500)  # the values [ and ] step through
+MAX_N = 10_000  # planning updates per real step: more would stall every tick for seconds
 
 
 @dataclass
@@ -39,8 +40,8 @@ class DynaSettings(TabularSettings):
     n: int = 5  # planning updates per real step (changeable live with [ and ])
 
     def check(self) -> str | None:
-        if self.n < 0:
-            return f"n must be 0 or more, got {self.n}"
+        if not 0 <= self.n <= MAX_N:
+            return f"n must be between 0 and {MAX_N:,}, got {self.n}"
         return super().check()
 
 

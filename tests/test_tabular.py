@@ -130,3 +130,12 @@ def test_headless_compare_races_dyna_q_with_and_without_planning():
         episodes.setdefault(line["brain"], []).append(line["episodes"] if line["solved"] else 999)
     assert max(episodes["dyna-q:n=5"]) < min(episodes["dyna-q:n=0"])
     assert "dyna-q:n=5" in result.stderr and "solved" in result.stderr  # the table
+
+
+def test_dyna_q_refuses_a_huge_n_in_one_line():
+    result = main_py(
+        "train", "--scene", "gridworld", "--brain", "dyna-q:n=1000000000", "--max-episodes", "1"
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert "n must be between 0 and 10,000, got 1000000000" in result.stderr
