@@ -81,6 +81,8 @@ def _read_meta(directory: Path) -> dict[str, Any]:
         value = meta.get(key)
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100_000:
             raise BrainFileError(f"{path}: {key} must be a positive whole number, got {value!r}")
+    if not isinstance(meta.get("scene", ""), str):
+        raise BrainFileError(f"{path}: scene must be a string, got {meta['scene']!r:.60}")
     if not isinstance(meta.get("settings", {}), dict):
         raise BrainFileError(f"{path}: settings must be a JSON object")
     return meta

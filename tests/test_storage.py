@@ -94,6 +94,8 @@ def test_pickled_arrays_are_refused(saved):
         ({"obs_dim": -3}, "obs_dim"),
         ({"settings": {"hidden": "lots"}}, "hidden"),
         ({"settings": {"surprise": 1}}, "no setting 'surprise'"),
+        ({"scene": 5}, "scene must be a string, got 5"),
+        ({"scene": {"gridworld": 1}}, "scene must be a string"),
     ],
 )
 def test_bad_metadata_is_refused_with_its_reason(saved, change, message):
