@@ -316,10 +316,12 @@ def command_run(args: argparse.Namespace) -> int:
 
 
 def command_watch(args: argparse.Namespace) -> int:
-    from brains.storage import BrainFileError, load_brain
+    from brains.storage import META_FILE, BrainFileError, load_brain, read_meta
+    from game.scenes import scene_from_brain
     from game.showcase import ShowcaseArena
 
     try:
+        meta = read_meta(args.directory)
         brain = load_brain(args.directory)
     except BrainFileError as error:
         fail(str(error))
@@ -338,6 +340,8 @@ def command_watch(args: argparse.Namespace) -> int:
             fail(f"--map applies only to gridworld brains; this one plays {name}")
         scene = gridworld_key(args.map)
     try:
+        if args.map is None:  # the map as the brain file gives it, never a path it names
+            scene = scene_from_brain(scene, meta.get("map_text"), str(args.directory / META_FILE))
         spec = scene_spec(scene)
     except MapError as error:
         fail(str(error))

@@ -26,14 +26,16 @@ META_FILE = "brain.json"
 WEIGHTS_FILE = "weights.npz"
 FORMAT = "learning-arcade-brain"
 FORMAT_VERSION = 1
+MAX_TEXT = 1_000_000  # a saved map's text: a 100,000-cell map with room for comments
 
 
 class BrainFileError(ValueError):
     """A brain directory that cannot be loaded; the message is one line naming the file."""
 
 
-def save_brain(brain: Brain, directory: Path) -> Path:
-    """Write `brain` to a new directory (atomically); refuses to overwrite one."""
+def save_brain(brain: Brain, directory: Path, extra: dict[str, Any] | None = None) -> Path:
+    """Write `brain` to a new directory (atomically); refuses to overwrite one. `extra`
+    joins brain.json (what the scene needs to be played again, e.g. a map's text)."""
     directory = Path(directory)
     if directory.exists():
         raise FileExistsError(f"{directory} already exists")
@@ -45,7 +47,7 @@ def save_brain(brain: Brain, directory: Path) -> Path:
         brain.save(temporary)
         meta_path = temporary / META_FILE
         meta = json.loads(meta_path.read_text())
-        meta = {"format": FORMAT, "version": FORMAT_VERSION, **meta}
+        meta = {"format": FORMAT, "version": FORMAT_VERSION, **meta, **(extra or {})}
         meta_path.write_text(json.dumps(meta, indent=2) + "\n")
         os.rename(temporary, directory)
     except BaseException:
@@ -83,6 +85,8 @@ def _read_meta(directory: Path) -> dict[str, Any]:
             raise BrainFileError(f"{path}: {key} must be a positive whole number, got {value!r}")
     if not isinstance(meta.get("scene", ""), str):
         raise BrainFileError(f"{path}: scene must be a string, got {meta['scene']!r:.60}")
+    if not isinstance(meta.get("map_text", ""), str) or len(meta.get("map_text", "")) > MAX_TEXT:
+        raise BrainFileError(f"{path}: map_text must be a string of at most {MAX_TEXT:,} chars")
     if not isinstance(meta.get("settings", {}), dict):
         raise BrainFileError(f"{path}: settings must be a JSON object")
     return meta
@@ -128,6 +132,11 @@ def _read_torch(path: Path) -> dict:
     if not isinstance(state, dict):
         raise BrainFileError(f"{path}: holds a {type(state).__name__}, not a dict of weights")
     return state
+
+
+def read_meta(directory: Path | str) -> dict[str, Any]:
+    """brain.json, checked (BrainFileError with a one-line reason otherwise)."""
+    return _read_meta(Path(directory))
 
 
 def load_brain(directory: Path | str) -> Brain:

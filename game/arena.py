@@ -24,7 +24,7 @@ from game import colours
 from game.colours import BLUE, GOLD, GREEN, PINK, Colour
 from game.evaluation import EVALUATION, TRAINING, Evaluation, episode_seed
 from game.metrics import Metrics
-from game.scenes import make_scene, split_scene_key
+from game.scenes import make_scene, saved_scene_meta, split_scene_key
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,8 @@ class Arena:
         scene = f"{name}-{Path(map_name).stem}" if map_name else name  # a map path has slashes
         stem = f"{scene}-{self.brain.name}-seed{self.seed}-{self.progress_tag()}"
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        return save_brain(self.brain, unique_directory(Path(root), f"{stem}-{stamp}"))
+        directory = unique_directory(Path(root), f"{stem}-{stamp}")
+        return save_brain(self.brain, directory, saved_scene_meta(self.scene_name))
 
     def check_status(self) -> list[tuple[str, str]]:
         """The top bar's word on the champion's latest check."""

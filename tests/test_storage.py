@@ -96,6 +96,7 @@ def test_pickled_arrays_are_refused(saved):
         ({"settings": {"surprise": 1}}, "no setting 'surprise'"),
         ({"scene": 5}, "scene must be a string, got 5"),
         ({"scene": {"gridworld": 1}}, "scene must be a string"),
+        ({"map_text": ["map:", "SG"]}, "map_text must be a string"),
     ],
 )
 def test_bad_metadata_is_refused_with_its_reason(saved, change, message):

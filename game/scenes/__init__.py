@@ -19,7 +19,13 @@ from collections.abc import Callable
 from game.scenes.base import Scene, SceneSpec, SolveRule
 from game.scenes.cartpole import CartPoleScene
 from game.scenes.flappy import FlappyScene
-from game.scenes.gridmap import MapError, load_map
+from game.scenes.gridmap import (
+    MapError,
+    is_shipped,
+    load_map,
+    register_saved_map,
+    saved_map_text,
+)
 
 DEFAULT_MAP = "dyna-maze"
 
@@ -70,6 +76,32 @@ def make_scene(
     return SCENES[name](n, capped, independent)  # type: ignore[misc]
 
 
+def saved_scene_meta(key: str) -> dict[str, str]:
+    """What a saved brain keeps beside the key so it can be watched from any folder: a
+    gridworld's map text, unless the map is shipped (then its name says it all)."""
+    name, map_name = split_scene_key(key)
+    text = saved_map_text(map_name) if name == "gridworld" and map_name else None
+    return {} if text is None else {"map_text": text}
+
+
+def scene_from_brain(key: str, map_text: str | None, source: str) -> str:
+    """The scene key to watch a saved brain on. A brain file may come from a stranger, so a
+    path in it is never opened: a gridworld plays a shipped map by name or the map text
+    the file holds (errors name `source`, the brain file). Raises MapError or KeyError."""
+    name, map_name = split_scene_key(key)
+    if name != "gridworld" or map_name is None:
+        return key
+    if map_text is not None:
+        stem = map_name.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".txt") or "map"
+        return gridworld_key(register_saved_map(map_text, f"{source} (map_text)", stem))
+    if not is_shipped(map_name):
+        raise MapError(
+            f"{source}: map {map_name!r} is not a shipped map and the file holds no map_text; "
+            "watch it with --map FILE"
+        )
+    return key
+
+
 def scene_spec(key: str) -> SceneSpec:
     name, map_name = split_scene_key(key)
     if name == "gridworld":
@@ -87,6 +119,8 @@ __all__ = [
     "SceneSpec",
     "SolveRule",
     "make_scene",
+    "saved_scene_meta",
+    "scene_from_brain",
     "scene_spec",
     "split_scene_key",
 ]

@@ -64,6 +64,7 @@ class GridMap:
     change_at: int | None = None
     cell_rewards: dict[str, float] = field(default_factory=dict)
     title: str = ""
+    text: str = ""  # the file's text, which a saved brain keeps (see saved_map_text)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -76,6 +77,10 @@ class GridMap:
 
 def map_names() -> list[str]:
     return sorted(path.stem for path in MAPS_DIR.glob("*.txt"))
+
+
+def is_shipped(name: str) -> bool:
+    return name in map_names()
 
 
 def map_path(name: str) -> Path:
@@ -91,9 +96,38 @@ def map_path(name: str) -> Path:
     )
 
 
-@lru_cache(maxsize=32)
+SAVED_PREFIX = "saved:"  # names of maps parsed from a brain file's text, never read from disk
+_saved_maps: dict[str, GridMap] = {}
+
+
 def load_map(name: str) -> GridMap:
-    """A map by name or path, read once (every check of a champion builds a scene)."""
+    """A map by name or path (or one registered by `register_saved_map`)."""
+    if name.startswith(SAVED_PREFIX):
+        if name not in _saved_maps:
+            raise MapError(f"unknown map {name!r}: no brain file has given its text")
+        return _saved_maps[name]
+    return _read_map(name)
+
+
+def register_saved_map(text: str, source: str, name: str) -> str:
+    """Parse a map's text kept in a brain file (errors name `source`, line and column);
+    returns the map name that scene keys use for it."""
+    key = f"{SAVED_PREFIX}{name}"
+    _saved_maps[key] = parse_map(text, source, key)
+    return key
+
+
+def saved_map_text(name: str) -> str | None:
+    """What a brain saved on map `name` keeps so it can be watched anywhere: nothing for a
+    shipped map (watched by name), else the map file's text."""
+    if is_shipped(name):
+        return None
+    return load_map(name).text
+
+
+@lru_cache(maxsize=32)
+def _read_map(name: str) -> GridMap:
+    """A map file, read once (every check of a champion builds a scene)."""
     path = map_path(name)
     try:
         text = path.read_text(encoding="utf-8")
@@ -185,7 +219,13 @@ def parse_map(text: str, source: str = "<map>", name: str = "map") -> GridMap:
     _check_settings(settings, source, layouts)
     for (_, rows), layout in zip(grids, layouts, strict=True):
         _check_reachable(layout, [number for number, _ in rows], source)
-    return GridMap(name=name, layouts=layouts, cell_rewards=cell_rewards, **settings)  # type: ignore[arg-type]
+    return GridMap(
+        name=name,
+        layouts=layouts,
+        cell_rewards=cell_rewards,
+        text=text,
+        **settings,  # type: ignore[arg-type]
+    )
 
 
 def _grid(
