@@ -155,6 +155,23 @@ def test_the_spec_is_one_hot_and_sized_by_the_map():
         ("change_at: 5\nmap:\nSG\n", "change_at is given but there is no after: grid"),
         ("pits: restart\nmap:\nSXS\n..G\n", "'pits: restart' needs exactly one start S"),
         ("pits: sometimes\nmap:\nSG\n", "pits must be 'end' or 'restart'"),
+        ("title: t\nslip: 1.5\nmap:\nSG\n", "test.txt:2:1: slip must be between 0 and 1"),
+        ("title: t\ntime_limit: 0\nmap:\nSG\n", "test.txt:2:1: time_limit must be 1 or more"),
+        (
+            "title: t\nchange_at: 0\nmap:\nSG\nafter:\nSG\n",
+            "test.txt:2:1: change_at must be 1 or more",
+        ),
+        ("\nchange_at: 5\nmap:\nSG\n", "test.txt:2:1: change_at is given but there is no"),
+        ("; c\npits: restart\nmap:\nSXS\n..G\n", "test.txt:2:1: 'pits: restart' needs"),
+        (
+            "change_at: 5\nmap:\nS.G\nafter:\n.SG\n",
+            "test.txt:4:1: the after: grid must keep the starts",
+        ),
+        (
+            "title: t\ngoal_reward: 1e308\nmap:\nSG\n",
+            "test.txt:2:1: goal_reward must be between -1e+06 and 1e+06, got 1e+308",
+        ),
+        ("cell a: -2e6\nmap:\nSaG\n", "test.txt:1:1: cell a must be between -1e+06 and 1e+06"),
         ("map:\nS#G\n", "test.txt:2:1: no path from this start to a goal"),
         ("map:\n.SXG\n", "test.txt:2:2: no path from this start to a goal"),  # pits end it
         ("map:\nS.G\n###\n.S.\n", "test.txt:4:2: no path from this start to a goal"),

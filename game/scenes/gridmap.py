@@ -41,6 +41,8 @@ OPEN, WALL, START, GOAL, PIT = ".", "#", "S", "G", "X"
 NUMBER_KEYS = ("step_reward", "goal_reward", "pit_reward", "slip")
 WHOLE_KEYS = ("time_limit", "change_at")
 KEYS = (*NUMBER_KEYS, *WHOLE_KEYS, "pits", "title")
+REWARD_KEYS = ("step_reward", "goal_reward", "pit_reward")
+MAX_REWARD = 1e6  # larger rewards overflow values and charts (1e308 becomes inf)
 MAX_CELLS = 100_000  # as many inputs as a brain file may have (brains/storage.py)
 
 
@@ -151,6 +153,7 @@ def _number(value: str, where: str, key: str, whole: bool) -> float:
 def parse_map(text: str, source: str = "<map>", name: str = "map") -> GridMap:
     """Parse a map file's text; raises MapError naming `source`, line and column."""
     settings: dict[str, object] = {}
+    lines: dict[str, int] = {}  # the line each key was given on, for errors about it
     cell_rewards: dict[str, float] = {}
     grids: list[tuple[int, list[tuple[int, str]]]] = []  # (line of map:/after:, rows)
     section: list[tuple[int, str]] | None = None  # (line number, row)
@@ -187,9 +190,11 @@ def parse_map(text: str, source: str = "<map>", name: str = "map") -> GridMap:
             letter = key[5:].strip()
             if len(letter) != 1 or not letter.islower():
                 raise MapError(f"{at}: cell rewards are for lower-case letters, got {letter!r}")
-            cell_rewards[letter] = _number(value, at, key, whole=False)
+            cell_rewards[letter] = _reward(_number(value, at, key, whole=False), at, key)
         elif key in NUMBER_KEYS:
             settings[key] = _number(value, at, key, whole=False)
+            if key in REWARD_KEYS:
+                _reward(settings[key], at, key)
         elif key in WHOLE_KEYS:
             settings[key] = int(_number(value, at, key, whole=True))
         elif key == "pits":
@@ -200,6 +205,7 @@ def parse_map(text: str, source: str = "<map>", name: str = "map") -> GridMap:
             settings["title"] = value
         else:
             raise MapError(f"{at}: unknown key {key!r}; keys: {', '.join(KEYS)}, cell <letter>")
+        lines["pits_restart" if key == "pits" else key] = number
     if not grids:
         raise MapError(
             f"{source}:{len(text.splitlines()) + 1}:1: no grid (a 'map:' line then rows)"
@@ -215,8 +221,11 @@ def parse_map(text: str, source: str = "<map>", name: str = "map") -> GridMap:
         if "change_at" not in settings:
             raise MapError(f"{source}:{first}:1: an after: grid needs 'change_at: STEPS'")
     elif "change_at" in settings:
-        raise MapError(f"{source}:1:1: change_at is given but there is no after: grid")
-    _check_settings(settings, source, layouts)
+        raise MapError(
+            f"{source}:{lines['change_at']}:1: change_at is given but there is no after: grid"
+        )
+    after_line = grids[1][0] if len(grids) == 2 else 1
+    _check_settings(settings, source, layouts, lines | {"after": after_line})
     for (_, rows), layout in zip(grids, layouts, strict=True):
         _check_reachable(layout, [number for number, _ in rows], source)
     return GridMap(
@@ -256,20 +265,34 @@ def _grid(
     return grid
 
 
-def _check_settings(settings: dict, source: str, layouts: tuple[np.ndarray, ...]) -> None:
+def _reward(value: float, at: str, key: str) -> float:
+    if abs(value) > MAX_REWARD:
+        raise MapError(
+            f"{at}: {key} must be between -{MAX_REWARD:g} and {MAX_REWARD:g}, got {value:g}"
+        )
+    return value
+
+
+def _check_settings(
+    settings: dict, source: str, layouts: tuple[np.ndarray, ...], lines: dict[str, int]
+) -> None:
     slip = settings.get("slip", 0.0)
     if not 0 <= slip <= 1:
-        raise MapError(f"{source}:1:1: slip must be between 0 and 1, got {slip}")
+        raise MapError(f"{source}:{lines['slip']}:1: slip must be between 0 and 1, got {slip}")
     for key in ("time_limit", "change_at"):
         if key in settings and settings[key] < 1:
-            raise MapError(f"{source}:1:1: {key} must be 1 or more, got {settings[key]}")
+            raise MapError(f"{source}:{lines[key]}:1: {key} must be 1 or more, got {settings[key]}")
     if settings.get("pits_restart"):
         for layout in layouts:
             if np.count_nonzero(layout == START) != 1:
-                raise MapError(f"{source}:1:1: 'pits: restart' needs exactly one start S")
+                raise MapError(
+                    f"{source}:{lines['pits_restart']}:1: 'pits: restart' needs exactly one start S"
+                )
     for layout in layouts:
         if not np.array_equal(layout == START, layouts[0] == START):
-            raise MapError(f"{source}:1:1: the after: grid must keep the starts where they were")
+            raise MapError(
+                f"{source}:{lines['after']}:1: the after: grid must keep the starts where they were"
+            )
     if not settings.get("time_limit"):
         settings["time_limit"] = 20 * int(np.count_nonzero(layouts[0] != WALL))
 
