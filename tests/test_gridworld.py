@@ -186,3 +186,15 @@ def test_malformed_maps_say_file_line_column_and_what(text, says):
         parse_map(text, "test.txt")
     message = str(error.value)
     assert says in message and "\n" not in message
+
+
+def test_waiting_does_not_move_the_walls_of_a_changing_maze():
+    world = make_scene("gridworld:blocking-maze", 1)
+    world.reset(0)
+    for _ in range(1500):
+        world.step(np.array([-1]))  # a person at the keyboard, not pressing anything
+    assert world.layout_index == 0 and world.clock == 0
+    for _ in range(1000):
+        world.step(np.array([LEFT]))
+        world.reset_agents(~world.alive)
+    assert world.layout_index == 1

@@ -4,8 +4,9 @@ The classic tabular worlds of Sutton and Barto (2018): moves up, right, down and
 walls and the edge stop a move (the agent stays, paying the step reward); goals end the
 episode; pits cost and end it or send the agent back to the start. With `slip` a move
 goes sideways instead (to each perpendicular direction with probability slip / 2).
-Mazes with an `after:` grid change to it once the scene has run `change_at` ticks
-(the Blocking and Shortcut mazes); agents share one grid, so they share one clock.
+Mazes with an `after:` grid change to it once the scene has run `change_at` ticks in
+which some agent moved (the Blocking and Shortcut mazes); agents share one grid, so
+they share one clock.
 
 Observation: the agent's cell, one-hot over every cell of the grid (rows x cols, walls
 included, so cell (r, c) is index r * cols + c). Tabular brains recover the index with an
@@ -158,7 +159,7 @@ class GridWorldScene(Scene):
         self.rng = np.random.default_rng(0)
         self.cell = np.zeros(n, dtype=np.int64)
         self.start = np.zeros(n, dtype=np.int64)  # each agent's start this episode
-        self.clock = 0  # ticks since reset: changing mazes change on it
+        self.clock = 0  # ticks with a move since reset: changing mazes change on it
         self.layout_index = 0
         self.visits = np.zeros(self.rows * self.cols, dtype=np.int64)  # for the view
         self.layout_version = 0  # bumps whenever the grid changes
@@ -232,7 +233,8 @@ class GridWorldScene(Scene):
                 PERFECT, PERFECT * np.maximum(shortest, 0) // self.steps[reached]
             )
         self.alive = self.alive & ~(terminated | truncated)
-        self.clock += 1
+        if moving.any():  # a person waiting between key presses does not move the walls
+            self.clock += 1
         if self.map.change_at is not None and self.clock == self.map.change_at:
             self._set_layout(1)
         return rewards, terminated, truncated
