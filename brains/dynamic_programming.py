@@ -26,9 +26,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from brains.base import BrainShape, Planner, shape_from_meta, write_brain
+from brains.greedy import greedy_actions, near_best, states_of
 from brains.tabular_model import TabularModel
-
-TIE = 1e-9  # action values this close to the best count as equal
 
 
 @dataclass
@@ -45,18 +44,6 @@ class DPSettings:
         if self.max_sweeps < 1:
             return f"max_sweeps must be 1 or more, got {self.max_sweeps}"
         return None
-
-
-def states_of(observations: np.ndarray) -> np.ndarray:
-    """The state index of each one-hot observation row."""
-    return np.asarray(observations).argmax(axis=1)
-
-
-def greedy_actions(q: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """argmax over each row of q, a random one among ties."""
-    best = q.max(axis=1, keepdims=True)
-    tied = q >= best - TIE * np.maximum(1.0, np.abs(best))
-    return (tied * (1.0 + rng.random(q.shape))).argmax(axis=1)
 
 
 class TablePolicy:
@@ -237,10 +224,7 @@ class PolicyIteration(DynamicProgramming):
         q = self.q
         current = self.policy.argmax(axis=1)
         deterministic = bool(np.all(self.policy.max(axis=1) == 1.0))
-        best = q.max(axis=1)
-        keep = deterministic & (
-            q[np.arange(len(q)), current] >= best - TIE * np.maximum(1.0, np.abs(best))
-        )
+        keep = deterministic & near_best(q[np.arange(len(q)), current], q.max(axis=1))
         chosen = np.where(keep, current, greedy_actions(q, self.rng))
         new_policy = np.zeros_like(self.policy)
         new_policy[np.arange(len(q)), chosen] = 1.0

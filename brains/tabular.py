@@ -20,9 +20,15 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from brains.base import BrainShape, Learner, Transitions, shape_from_meta, write_brain
-
-TIE = 1e-9
+from brains.base import (
+    BrainShape,
+    Learner,
+    Transitions,
+    epsilon_greedy,
+    shape_from_meta,
+    write_brain,
+)
+from brains.greedy import greedy_actions, states_of
 
 
 @dataclass
@@ -41,13 +47,6 @@ class TabularSettings:
             if not 0 <= getattr(self, key) <= 1:
                 return f"{key} must be between 0 and 1, got {getattr(self, key)}"
         return None
-
-
-def greedy_rows(q: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """argmax of each row, a random one among ties."""
-    best = q.max(axis=1, keepdims=True)
-    tied = q >= best - TIE * np.maximum(1.0, np.abs(best))
-    return (tied * (1.0 + rng.random(q.shape))).argmax(axis=1)
 
 
 class TabularLearner(Learner):
@@ -82,18 +81,14 @@ class TabularLearner(Learner):
     def describe(self) -> str:
         return self.label
 
-    @staticmethod
-    def states(observations: np.ndarray) -> np.ndarray:
-        return np.asarray(observations).argmax(axis=1)
+    states = staticmethod(states_of)
 
     def greedy(self, observations: np.ndarray) -> np.ndarray:
-        return greedy_rows(self.q[self.states(observations)], self._ties)
+        return greedy_actions(self.q[self.states(observations)], self._ties)
 
     def _explore(self, states: np.ndarray) -> np.ndarray:
-        actions = greedy_rows(self.q[states], self.rng)
-        explore = self.rng.random(len(actions)) < self.epsilon
-        actions[explore] = self.rng.integers(0, self.shape.n_actions, int(explore.sum()))
-        return actions
+        greedy = greedy_actions(self.q[states], self.rng)
+        return epsilon_greedy(self.rng, greedy, self.epsilon, self.shape.n_actions)
 
     def act(self, observations: np.ndarray) -> np.ndarray:
         return self._explore(self.states(observations))

@@ -10,7 +10,7 @@ import pytest
 from test_cli import main_py
 
 from brains.base import Planner
-from brains.dynamic_programming import greedy_actions
+from brains.greedy import greedy_actions
 from brains.registry import make_brain
 from game.arena import Budget, brain_shape, make_arena
 from game.planner_arena import PlannerArena
@@ -196,3 +196,14 @@ def test_a_simulator_planner_runs_in_the_planner_arena_unchanged():
     assert arena.scene.steps[0] == 10  # thinking never moved the live cart
     arena.run(Budget(max_episodes=2))
     assert arena.metrics.episodes == 2 and arena.metrics.eval_score > 20
+
+
+def test_learners_and_planners_share_one_greedy_choice():
+    from brains import dynamic_programming, greedy, tabular
+
+    assert tabular.greedy_actions is dynamic_programming.greedy_actions is greedy.greedy_actions
+    assert tabular.TabularLearner.states is greedy.states_of is dynamic_programming.states_of
+    # Values equal up to rounding (relative to their size) are ties, however large.
+    q = np.array([[1e12, 1e12 * (1 - 1e-12), 0.0, 0.0]] * 400)
+    counts = np.bincount(greedy_actions(q, np.random.default_rng(1)), minlength=4)
+    assert counts[0] > 150 and counts[1] > 150 and counts[2:].sum() == 0
