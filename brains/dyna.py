@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from brains.base import BrainShape, Transitions
-from brains.tabular import TabularLearner, TabularSettings
+from brains.tabular import QLearning, TabularSettings
 
 N_LADDER = (0, 1, 2, 5, 10, 20, 50, 100, 200, 500)  # the values [ and ] step through
 MAX_N = 10_000  # planning updates per real step: more would stall every tick for seconds
@@ -59,7 +59,9 @@ class DynaPlusSettings(DynaSettings):
         return super().check()
 
 
-class DynaQ(TabularLearner):
+class DynaQ(QLearning):
+    """Q-learning from each real step (QLearning.observe), then the model and planning."""
+
     name = "dyna-q"
     label = "Dyna-Q"
     Settings = DynaSettings
@@ -84,10 +86,8 @@ class DynaQ(TabularLearner):
     def observe(self, batch: Transitions) -> None:
         if not len(batch):
             return
+        super().observe(batch)
         s, s_next = self.states(batch.observations), self.states(batch.next_observations)
-        self._q_update(
-            s, batch.actions, batch.rewards, s_next, batch.terminated, self.q[s_next].max(axis=1)
-        )
         for row in range(len(batch)):
             self.time += 1
             self._remember(

@@ -59,6 +59,10 @@ def test_dyna_q_with_planning_needs_fewer_episodes_than_without():
 
 
 def test_q_learning_is_dyna_q_without_planning():
+    from brains.dyna import DynaQ
+    from brains.tabular import QLearning
+
+    assert issubclass(DynaQ, QLearning)  # one Q-learning update from real steps, shared
     a = trained("q-learning", "gridworld:dyna-maze", 3, Budget(max_episodes=5))
     b = trained("dyna-q:n=0", "gridworld:dyna-maze", 3, Budget(max_episodes=5))
     assert np.array_equal(a.brain.q, b.brain.q)
