@@ -320,9 +320,11 @@ class LearnerArena(Arena):
     """A learner playing `population_size` agents at once, learning from every tick.
     Agents that finish start again at once where the scene allows it (CartPole's carts);
     otherwise the scene restarts when all are done (Flappy's shared course). The greedy
-    policy is checked on fresh episodes every CHECK_EVERY environment steps."""
+    policy is checked on fresh episodes every CHECK_EVERY environment steps, unless a
+    subclass turns CHECKS_BY_STEPS off and checks at its own moments."""
 
     CHECK_EVERY = 2_000  # environment steps between greedy checks
+    CHECKS_BY_STEPS = True
     DIAGNOSE_EVERY = 250  # environment steps between samples of the brain's diagnostics
     AVERAGE_OVER = 100  # episodes in the moving average of returns
 
@@ -370,7 +372,7 @@ class LearnerArena(Arena):
             self._next_diagnosis = metrics.env_steps + self.DIAGNOSE_EVERY
             for key, value in self.brain.diagnostics().items():
                 metrics.record(key, metrics.env_steps, value)
-        if metrics.env_steps >= self._next_check:
+        if self.CHECKS_BY_STEPS and metrics.env_steps >= self._next_check:
             self._next_check = (metrics.env_steps // self.CHECK_EVERY + 1) * self.CHECK_EVERY
             self.start_evaluation()
 

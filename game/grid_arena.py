@@ -20,7 +20,7 @@ from game.colours import BLUE, GOLD, GREEN, PINK
 
 
 class GridLearnerArena(LearnerArena):
-    CHECK_EVERY = 2**62  # never by steps: after every episode instead
+    CHECKS_BY_STEPS = False  # checked after every episode instead (_episodes_ended)
     race_series = "episode_steps"  # what a race charts for each lane
     race_title = "Steps per episode"
 

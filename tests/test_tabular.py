@@ -143,3 +143,14 @@ def test_dyna_q_refuses_a_huge_n_in_one_line():
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0
     assert "n must be between 0 and 10,000, got 1000000000" in result.stderr
+
+
+def test_a_gridworld_learner_is_checked_after_episodes_never_by_step_count():
+    key = "gridworld:dyna-maze"
+    arena = make_arena(key, make_brain("q-learning", brain_shape(key), None, 0), 0)
+    arena.CHECK_EVERY = 1  # a step-count check would start on the first tick
+    arena._next_check = 1
+    while arena.metrics.episodes == 0:
+        assert arena.evaluation is None
+        arena.train_tick()
+    assert arena.evaluation is not None  # the first episode's end started one
