@@ -119,6 +119,14 @@ class NEAT(Evolver):
         random.setstate(self._random)
         try:
             self._breed()
+        except SettingsError:
+            raise
+        except Exception as error:  # what the config checks did not foresee: one line
+            reason = " ".join(str(error).split()) or type(error).__name__
+            raise SettingsError(
+                f"{self.config_path}: neat-python could not breed generation "
+                f"{self._generation + 1} with this config ({reason})"
+            ) from None
         finally:
             self._random = random.getstate()
             random.setstate(outer)
@@ -151,7 +159,10 @@ class NEAT(Evolver):
                 population.species.speciate(
                     self.config, population.population, population.generation
                 )
-            raise RuntimeError("NEAT could not breed: too many species for the population")
+            raise SettingsError(
+                f"{self.config_path}: NEAT could not breed: more species than the population "
+                f"({self._size}) can hold; raise [DefaultSpeciesSet] compatibility_threshold"
+            )
         finally:
             species_config.compatibility_threshold = threshold
 

@@ -266,3 +266,78 @@ def test_more_species_than_the_population_can_feed_does_not_stop_the_run(tmp_pat
     assert arena.metrics.generations == 12
     assert sum(brain.species_sizes.values()) == 8
     assert brain.config.species_set_config.compatibility_threshold == 0.3
+
+
+def config_in(tmp_path: Path, section: str, key: str, value: str) -> tuple[Path, int]:
+    """The default config with `key = value` set in [section]; (file, the key's line)."""
+    lines = DEFAULT.read_text().splitlines()
+    for i, line in enumerate(lines):
+        if line.split("=")[0].strip() == key:
+            lines[i] = f"{key} = {value}"
+            break
+    else:
+        i = lines.index(f"[{section}]") + 1
+        lines.insert(i, f"{key} = {value}")
+    path = tmp_path / "neat.cfg"
+    path.write_text("\n".join(lines) + "\n")
+    return path, i + 1
+
+
+@pytest.mark.parametrize(
+    "section, key, value",
+    [
+        ("DefaultReproduction", "elitism", "1000"),
+        ("DefaultReproduction", "min_species_size", "0"),
+        ("DefaultReproduction", "min_species_size", "31"),
+        ("DefaultReproduction", "survival_threshold", "1.5"),
+        ("DefaultSpeciesSet", "compatibility_threshold", "-1"),
+        ("DefaultSpeciesSet", "compatibility_threshold", "nan"),
+        ("DefaultSpeciesSet", "compatibility_threshold", "0"),
+        ("DefaultGenome", "conn_add_prob", "1.5"),
+        ("DefaultGenome", "weight_mutate_rate", "-0.1"),
+        ("DefaultGenome", "bias_min_value", "40"),
+        ("DefaultGenome", "weight_init_stdev", "-1"),
+        ("DefaultGenome", "weight_init_mean", "inf"),
+        ("DefaultGenome", "enabled_default", "maybe"),
+        ("DefaultGenome", "weight_init_type", "cauchy"),
+        ("DefaultGenome", "single_structural_mutation", "perhaps"),
+        ("DefaultGenome", "structural_mutation_surer", "sometimes"),
+        ("DefaultStagnation", "species_fitness_func", "best"),
+        ("DefaultStagnation", "max_stagnation", "-3"),
+        ("DefaultStagnation", "species_elitism", "2.5"),
+    ],
+)
+def test_values_out_of_range_are_one_line_naming_file_line_and_key(tmp_path, section, key, value):
+    path, line = config_in(tmp_path, section, key, value)
+    with pytest.raises(SettingsError) as error:
+        read_config(path, 7, 2, 30)
+    message = str(error.value)
+    assert message.startswith(f"{path}:{line}: [{section}] {key}"), message
+    assert "\n" not in message and "{self" not in message
+
+
+def test_neat_python_failing_mid_run_is_one_settings_error_line(monkeypatch):
+    brain = make_brain("neat", brain_shape("cartpole"), 10, seed=0)
+    brain.ask()
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("Invalid min/max\nconfiguration")
+
+    monkeypatch.setattr(brain.population, "run", refuse)
+    with pytest.raises(SettingsError) as error:
+        brain.tell(np.arange(10.0))
+    assert "\n" not in str(error.value) and "configuration" in str(error.value)
+
+
+def test_the_reported_elitism_config_exits_2_with_one_line(tmp_path):
+    path, _ = config_in(tmp_path, "DefaultReproduction", "elitism", "1000")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "train", "--brain", "neat"]
+        + ["--neat-config", str(path), "--max-generations", "5", "--quiet"]
+        + ["--out", str(tmp_path / "runs")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "elitism" in result.stderr
