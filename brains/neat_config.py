@@ -113,7 +113,9 @@ def read_config(path: Path, n_inputs: int, n_outputs: int, population: int) -> t
         parser.read_string(text, source=str(path))
     except configparser.Error as error:
         line = getattr(error, "lineno", None)
-        reason = str(error).splitlines()[0]
+        if line is None and getattr(error, "errors", None):  # ParsingError: (line, text) pairs
+            line = error.errors[0][0]
+        reason = " ".join(str(error).split())
         raise SettingsError(
             f"{path}{f':{line}' if line else ''}: not a config file ({reason})"
         ) from None

@@ -316,6 +316,17 @@ def test_values_out_of_range_are_one_line_naming_file_line_and_key(tmp_path, sec
     assert "\n" not in message and "{self" not in message
 
 
+def test_a_config_parsing_error_keeps_its_line_number(tmp_path):
+    path = tmp_path / "neat.cfg"
+    lines = DEFAULT.read_text().splitlines()
+    at = lines.index("[DefaultGenome]") + 1
+    lines.insert(at, "num_hidden 3")  # no '='
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(SettingsError) as error:
+        read_config(path, 7, 2, 30)
+    assert str(error.value).startswith(f"{path}:{at + 1}:") and "\n" not in str(error.value)
+
+
 def test_neat_python_failing_mid_run_is_one_settings_error_line(monkeypatch):
     brain = make_brain("neat", brain_shape("cartpole"), 10, seed=0)
     brain.ask()
