@@ -352,3 +352,57 @@ def test_the_reported_elitism_config_exits_2_with_one_line(tmp_path):
     )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "elitism" in result.stderr
+
+
+def test_our_layering_is_neat_pythons_on_random_graphs():
+    from neat.graphs import feed_forward_layers
+
+    from brains.neat_network import layers_of
+
+    rng = random.Random(0)
+    for _ in range(500):  # cycles, self-loops, bias neurons, dead ends, disabled links
+        inputs = [-i - 1 for i in range(rng.randint(1, 4))]
+        nodes = list(range(rng.randint(1, 3) + rng.randint(0, 8)))
+        outputs = nodes[: rng.randint(1, min(3, len(nodes)))]
+        links = {(rng.choice(inputs + nodes), rng.choice(nodes)) for _ in range(rng.randint(0, 20))}
+        record = {
+            "inputs": inputs,
+            "outputs": outputs,
+            "connections": [{"in": a, "out": b, "enabled": rng.random() < 0.8} for a, b in links],
+        }
+        enabled = [(c["in"], c["out"]) for c in record["connections"] if c["enabled"]]
+        expected = feed_forward_layers(inputs, outputs, enabled)[0]
+        assert layers_of(record) == [sorted(layer) for layer in expected]
+
+
+def chain_genome(length: int, n_inputs: int, n_outputs: int) -> dict:
+    """Input -1 -> hidden nodes -> output 0, `length` nodes long; the other outputs, with
+    no inputs, are a layer of their own before it (as neat-python has them)."""
+    keys = list(range(n_outputs)) + list(range(n_outputs, n_outputs + length - 1))
+    node = {"bias": 0.0, "response": 1.0, "activation": "identity", "aggregation": "sum"}
+    path = [-1, *reversed(keys[n_outputs:]), 0]
+    return {
+        "inputs": [-i - 1 for i in range(n_inputs)],
+        "outputs": list(range(n_outputs)),
+        "nodes": [{"key": k, **node} for k in keys],
+        "connections": [
+            {"in": a, "out": b, "weight": 1.0, "enabled": True}
+            for a, b in zip(path, path[1:], strict=False)
+        ],
+    }
+
+
+def test_a_deep_hostile_genome_is_refused_at_once_and_a_deep_legal_one_plays(tmp_path):
+    brain = make_brain("neat", brain_shape("cartpole"), 10, seed=0)
+    directory = save_brain(brain, tmp_path / "b")
+    meta = json.loads((directory / "brain.json").read_text())
+    meta["genome"] = chain_genome(9_000, 4, 2)
+    (directory / "brain.json").write_text(json.dumps(meta))
+    with pytest.raises(BrainFileError) as error:
+        load_brain(directory)
+    assert "layers deep" in str(error.value) and "\n" not in str(error.value)
+    meta["genome"] = chain_genome(99, 4, 2)  # 100 layers: the most allowed
+    (directory / "brain.json").write_text(json.dumps(meta))
+    observations = np.array([[0.3, 0, 0, 0], [-0.7, 0, 0, 0]])
+    outputs = load_brain(directory).champion().networks.outputs(observations)
+    np.testing.assert_allclose(outputs[:, 0], [0.3, -0.7])  # identity all the way through
