@@ -314,25 +314,31 @@ class BatchedNetworks:
             raise ValueError(f"{self.count} networks cannot act for {rows} agents")
         values = np.zeros((rows, self.slots))
         values[:, : self.n_inputs] = observations
-        for layer in self.layers:
-            if self.count == 1:
-                total = values[:, layer.rows] @ layer.weights
-            else:  # one weighted sum over every link of every network: cheaper than P matmuls
-                contributions = values.ravel().take(layer.sources) * layer.link_weights
-                total = np.bincount(layer.sinks, contributions, minlength=layer.bias.size)
-                total = total.reshape(layer.bias.shape)
-            z = layer.bias + layer.response * total
-            if layer.activations[0][1] is None:
-                result = ACTIVATIONS[layer.activations[0][0]](z)
-            else:
-                result = np.zeros_like(z)
-                for name, mask in layer.activations:
-                    with np.errstate(all="ignore"):  # other nodes' values, masked out
+        # A genome may scale by up to 1e308: overflow gives inf, inf - inf gives NaN;
+        # neither may print warnings mid-game, and outputs stay finite (NaN counts as 0)
+        # so the largest is a defined action.
+        with np.errstate(all="ignore"):
+            for layer in self.layers:
+                if self.count == 1:
+                    total = values[:, layer.rows] @ layer.weights
+                else:  # one weighted sum over every link of every network: cheaper than P matmuls
+                    contributions = values.ravel().take(layer.sources) * layer.link_weights
+                    total = np.bincount(layer.sinks, contributions, minlength=layer.bias.size)
+                    total = total.reshape(layer.bias.shape)
+                z = layer.bias + layer.response * total
+                if layer.activations[0][1] is None:
+                    result = ACTIVATIONS[layer.activations[0][0]](z)
+                else:
+                    result = np.zeros_like(z)
+                    for name, mask in layer.activations:  # on other nodes' z too: masked out
                         result = np.where(mask, ACTIVATIONS[name](z), result)
-            if self.count == 1:
-                values[:, layer.targets[0]] = result
-            else:  # a flat scatter is an order of magnitude cheaper than values[i, j] = r
-                values.reshape(-1)[layer.flat_targets] = result.ravel()
+                # Saturate, so one network's matrix (zeros where links are absent) gives
+                # what the batched sum gives: inf * 0 would be NaN there.
+                result = np.nan_to_num(result, copy=False, nan=0.0)
+                if self.count == 1:
+                    values[:, layer.targets[0]] = result
+                else:  # a flat scatter is an order of magnitude cheaper than values[i, j] = r
+                    values.reshape(-1)[layer.flat_targets] = result.ravel()
         return values[:, self.n_inputs : self.n_inputs + self.n_outputs]
 
 

@@ -7,6 +7,7 @@ import json
 import random
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import neat
@@ -15,7 +16,7 @@ import pytest
 
 from brains.neat_brain import NEAT, NEATSettings
 from brains.neat_config import read_config
-from brains.neat_network import BatchedNetworks, record_from_genome
+from brains.neat_network import BatchedNetworks, NEATPolicy, record_from_genome
 from brains.registry import make_brain
 from brains.settings import SettingsError
 from brains.storage import BrainFileError, load_brain, save_brain
@@ -406,3 +407,23 @@ def test_a_deep_hostile_genome_is_refused_at_once_and_a_deep_legal_one_plays(tmp
     observations = np.array([[0.3, 0, 0, 0], [-0.7, 0, 0, 0]])
     outputs = load_brain(directory).champion().networks.outputs(observations)
     np.testing.assert_allclose(outputs[:, 0], [0.3, -0.7])  # identity all the way through
+
+
+def test_a_huge_response_gives_finite_outputs_and_no_warnings():
+    node = {"bias": 0.0, "response": 1e308, "activation": "identity", "aggregation": "sum"}
+    record = {  # output 0 = h1 - h2 = inf - inf; output 1 = 1e308 * 1e308 * x
+        "inputs": [-1],
+        "outputs": [0, 1],
+        "nodes": [{"key": k, **node} for k in range(4)],
+        "connections": [
+            {"in": a, "out": b, "weight": w, "enabled": True}
+            for a, b, w in [(-1, 2, 1.0), (-1, 3, 1.0), (2, 0, 1.0), (3, 0, -1.0), (2, 1, 1.0)]
+        ],
+    }
+    observations = np.array([[5.0], [-5.0], [0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for networks in (BatchedNetworks([record]), BatchedNetworks([record] * 3)):
+            outputs = networks.outputs(observations)
+            assert np.isfinite(outputs).all()
+            assert NEATPolicy(networks).act(observations).tolist() == [1, 0, 0]
