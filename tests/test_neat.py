@@ -427,3 +427,15 @@ def test_a_huge_response_gives_finite_outputs_and_no_warnings():
             outputs = networks.outputs(observations)
             assert np.isfinite(outputs).all()
             assert NEATPolicy(networks).act(observations).tolist() == [1, 0, 0]
+
+
+def test_a_loaded_champion_is_built_by_the_constructor_with_every_attribute(tmp_path):
+    brain = make_brain("neat", brain_shape("cartpole"), 10, seed=0)
+    brain.ask()
+    brain.tell(np.arange(10.0))
+    loaded = load_brain(save_brain(brain, tmp_path / "b"))
+    assert set(vars(loaded)) == set(vars(brain))
+    assert loaded.population is None and loaded.population_size == 1
+    assert (loaded.generation, loaded.best_fitness) == (1, 9.0)
+    assert loaded.champion_record() == brain.champion_record()
+    assert "[DefaultGenome]" in loaded.config_text and loaded.describe() == "NEAT, 0 species"
