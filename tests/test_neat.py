@@ -439,3 +439,17 @@ def test_a_loaded_champion_is_built_by_the_constructor_with_every_attribute(tmp_
     assert (loaded.generation, loaded.best_fitness) == (1, 9.0)
     assert loaded.champion_record() == brain.champion_record()
     assert "[DefaultGenome]" in loaded.config_text and loaded.describe() == "NEAT, 0 species"
+
+
+def test_the_neat_benchmark_times_solving_with_flappy_solves_own_run():
+    # In a child process: the benchmarks pin BLAS to one thread on import.
+    code = (
+        "import json, bench.flappy_solve as s, bench.neat_vs_ga as n\n"
+        "assert not hasattr(n, 'solve') and n.solve_ours is s.solve_ours\n"
+        "print(json.dumps(s.solve_ours(0, 'neat', 10, 1)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    run = json.loads(result.stdout)
+    assert run["generations"] == 1 and 0.0 <= run["checking"] <= 1.0 and "best_score" in run
