@@ -451,7 +451,10 @@ def main(argv: list[str] | None = None) -> int:
         "compare": command_compare,
         "play": command_play,
     }
-    return commands[args.command](args)
+    try:
+        return commands[args.command](args)
+    except SettingsError as error:  # e.g. a NEAT config neat-python refuses mid-run
+        fail(str(error))
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from game.arena import Budget, EvolutionArena, brain_shape
 
 
 def solve_ours(seed: int, brain: str, population: int, max_generations: int) -> dict:
+    """One headless run until solved; also timed by bench.neat_vs_ga."""
     arena = EvolutionArena(
         "flappy", make_brain(brain, brain_shape("flappy"), population, seed), seed
     )
@@ -35,6 +36,7 @@ def solve_ours(seed: int, brain: str, population: int, max_generations: int) -> 
         "wall_seconds": time.perf_counter() - start,
         "env_steps": m.env_steps,
         "best_score": m.best_score,
+        "checking": m.checking / max(m.busy, 1e-9),  # share of time checking the champion
     }
 
 

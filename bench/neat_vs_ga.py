@@ -24,30 +24,13 @@ import numpy as np
 
 import bench.common  # noqa: F401  (one core, repo on sys.path)
 from bench.common import table
+from bench.flappy_solve import solve_ours
 from bench.flappy_throughput import pilot
 from brains.registry import make_brain
 from game.arena import Budget, EvolutionArena, brain_shape
 from game.scenes.flappy import FlappyScene
 
 POPULATIONS = (150, 1_000)
-
-
-def solve(seed: int, brain: str, population: int, max_generations: int) -> dict:
-    """bench.flappy_solve's run, plus the share of time spent checking the champion."""
-    arena = EvolutionArena(
-        "flappy", make_brain(brain, brain_shape("flappy"), population, seed), seed
-    )
-    start = time.perf_counter()
-    arena.run(Budget(max_generations=max_generations, until_solved=True))
-    m = arena.metrics
-    return {
-        "seed": seed,
-        "solved": m.solved,
-        "generations": m.generations,
-        "wall_seconds": time.perf_counter() - start,
-        "env_steps": m.env_steps,
-        "checking": m.checking / max(m.busy, 1e-9),
-    }
 
 
 def tick_rate(brain_name: str, n: int, seconds: float, neat_python: bool = False) -> float:
@@ -143,7 +126,7 @@ def main() -> None:
         runs: dict[str, list[dict]] = {brain: [] for brain, _ in brains}
         for seed in range(args.seeds):  # seeds interleaved, so a busy machine hits both
             for brain, population in brains:
-                r = solve(seed, brain, population, args.max_generations)
+                r = solve_ours(seed, brain, population, args.max_generations)
                 runs[brain].append(r)
                 print(
                     f"{brain} seed {seed}: solved={r['solved']} gens={r['generations']} "

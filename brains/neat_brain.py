@@ -38,6 +38,16 @@ class NEATSettings:
         return None
 
 
+@dataclass(frozen=True)
+class SavedChampion:
+    """What brain.json holds of a NEAT run: the champion, checked, and where it got to."""
+
+    record: dict[str, Any]
+    fitness: float
+    generation: int
+    config_text: str
+
+
 class NEAT(Evolver):
     name = "neat"
     Settings = NEATSettings
@@ -46,14 +56,44 @@ class NEAT(Evolver):
     speciates = True
 
     def __init__(
-        self, shape: BrainShape, population: int, seed: int, settings: NEATSettings | None = None
+        self,
+        shape: BrainShape,
+        population: int,
+        seed: int,
+        settings: NEATSettings | None = None,
+        *,
+        saved: SavedChampion | None = None,
     ) -> None:
-        import neat
-
+        """A population bred from the config file, or, with `saved`, a loaded champion
+        that only plays (no config file is read, nothing breeds)."""
         self.settings = settings or NEATSettings()
+        self.shape = shape
+        self.population: Any = None
+        self.config: Any = None
+        self.config_text = ""
+        self.config_path = ""
+        self._random: Any = None  # neat-python's random state between generations
+        self._size = 1
+        self.best_genome: Any = None  # deep copy of the last generation's champion
+        self.best_record: dict[str, Any] | None = None
+        self.best_fitness = float("-inf")
+        self.species_sizes: dict[int, int] = {}
+        self.champion_changes = 0  # counts new champions, so views redraw only then
+        self._generation = 0
+        self._asked: list[Any] = []
+        if saved is not None:
+            self.config_text = saved.config_text
+            self.best_record, self.best_fitness = saved.record, saved.fitness
+            self._generation, self.champion_changes = saved.generation, 1
+            return
         if population < 2:
             raise ValueError(f"brain neat needs a population of 2 or more, got {population}")
-        self.shape = shape
+        self._start(population, seed)
+
+    def _start(self, population: int, seed: int) -> None:
+        import neat
+
+        shape = self.shape
         path = Path(self.settings.config) if self.settings.config else default_config(shape.scene)
         self.config, self.config_text = read_config(
             path, shape.obs_dim, shape.n_actions, population
@@ -69,13 +109,6 @@ class NEAT(Evolver):
             self._random = random.getstate()
             random.setstate(outer)
         self._size = population
-        self.best_genome: Any = None  # deep copy of the last generation's champion
-        self.best_record: dict[str, Any] | None = None
-        self.best_fitness = float("-inf")
-        self.species_sizes: dict[int, int] = {}
-        self.champion_changes = 0  # counts new champions, so views redraw only then
-        self._generation = 0
-        self._asked: list[Any] = []
         self._record_species()
 
     @property
@@ -119,6 +152,14 @@ class NEAT(Evolver):
         random.setstate(self._random)
         try:
             self._breed()
+        except SettingsError:
+            raise
+        except Exception as error:  # what the config checks did not foresee: one line
+            reason = " ".join(str(error).split()) or type(error).__name__
+            raise SettingsError(
+                f"{self.config_path}: neat-python could not breed generation "
+                f"{self._generation + 1} with this config ({reason})"
+            ) from None
         finally:
             self._random = random.getstate()
             random.setstate(outer)
@@ -151,7 +192,10 @@ class NEAT(Evolver):
                 population.species.speciate(
                     self.config, population.population, population.generation
                 )
-            raise RuntimeError("NEAT could not breed: too many species for the population")
+            raise SettingsError(
+                f"{self.config_path}: NEAT could not breed: more species than the population "
+                f"({self._size}) can hold; raise [DefaultSpeciesSet] compatibility_threshold"
+            )
         finally:
             species_config.compatibility_threshold = threshold
 
@@ -191,17 +235,12 @@ class NEAT(Evolver):
         shape = shape_from_meta(meta)
         record = check_record(meta.get("genome"), shape.obs_dim, shape.n_actions)
         BatchedNetworks([record])  # fails now, not in the window, if it cannot be built
-        brain = cls.__new__(cls)
-        brain.settings, brain.shape = settings, shape
-        brain.population, brain.config = None, None
         saved = meta.get("neat_config")
-        brain.config_text = saved.get("text", "") if isinstance(saved, dict) else ""
-        brain.config_path = ""
-        brain._size, brain._asked = 1, []
-        brain.best_genome, brain.best_record = None, record
-        fitness = meta.get("fitness")
-        brain.best_fitness = float(fitness) if isinstance(fitness, int | float) else float("-inf")
-        generation = meta.get("generation")
-        brain._generation = generation if isinstance(generation, int) else 0
-        brain.species_sizes, brain.champion_changes = {}, 1
-        return brain
+        fitness, generation = meta.get("fitness"), meta.get("generation")
+        champion = SavedChampion(
+            record=record,
+            fitness=float(fitness) if isinstance(fitness, int | float) else float("-inf"),
+            generation=generation if isinstance(generation, int) else 0,
+            config_text=saved.get("text", "") if isinstance(saved, dict) else "",
+        )
+        return cls(shape, 1, 0, settings, saved=champion)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import configparser
 import difflib
+import math
 import os
 import re
 import tempfile
@@ -80,35 +81,8 @@ def default_config(scene: str) -> Path:
 
 
 def known_keys() -> dict[str, set[str]]:
-    """Every key neat-python 2.0 reads in each section (from its own parameter lists where
-    it exposes them; the small sections' lists are copied from its source)."""
-    from neat.config import Config
-    from neat.genes import DefaultConnectionGene, DefaultNodeGene
-
-    genome = {
-        "num_inputs",
-        "num_outputs",
-        "num_hidden",
-        "feed_forward",
-        "compatibility_disjoint_coefficient",
-        "compatibility_weight_coefficient",
-        "conn_add_prob",
-        "conn_delete_prob",
-        "node_add_prob",
-        "node_delete_prob",
-        "single_structural_mutation",
-        "structural_mutation_surer",
-        "initial_connection",
-    }
-    for gene in (DefaultNodeGene, DefaultConnectionGene):
-        genome |= {p.name for p in gene.get_config_params()}
-    return {
-        "NEAT": {p.name for p in Config._Config__params},  # type: ignore[attr-defined]
-        "DefaultGenome": genome,
-        "DefaultSpeciesSet": {"compatibility_threshold"},
-        "DefaultStagnation": {"species_fitness_func", "max_stagnation", "species_elitism"},
-        "DefaultReproduction": {"elitism", "survival_threshold", "min_species_size"},
-    }
+    """Every key neat-python 2.0 reads in each section."""
+    return {section: set(types) for section, types in key_types().items()}
 
 
 def _line_numbers(text: str) -> dict[tuple[str, str], int]:
@@ -139,7 +113,9 @@ def read_config(path: Path, n_inputs: int, n_outputs: int, population: int) -> t
         parser.read_string(text, source=str(path))
     except configparser.Error as error:
         line = getattr(error, "lineno", None)
-        reason = str(error).splitlines()[0]
+        if line is None and getattr(error, "errors", None):  # ParsingError: (line, text) pairs
+            line = error.errors[0][0]
+        reason = " ".join(str(error).split())
         raise SettingsError(
             f"{path}{f':{line}' if line else ''}: not a config file ({reason})"
         ) from None
@@ -201,6 +177,7 @@ def read_config(path: Path, n_inputs: int, n_outputs: int, population: int) -> t
     for key, ok, rule in checks:
         if key in genome and not ok(genome[key]):
             raise SettingsError(f"{at('DefaultGenome', key)}: [DefaultGenome] {key} {rule}")
+    _check_values(parser, at, population)
     reset = parser["NEAT"].get("reset_on_extinction", "").strip().lower()
     if reset not in ("true", "1", "yes", "on"):
         raise SettingsError(
@@ -212,6 +189,129 @@ def read_config(path: Path, n_inputs: int, n_outputs: int, population: int) -> t
         parser["NEAT"][key] = value
     genome["num_inputs"], genome["num_outputs"] = str(n_inputs), str(n_outputs)
     return _build(parser, path, at), _text(parser)
+
+
+BOOLEANS = ("true", "false", "yes", "no", "on", "off", "1", "0")
+
+
+def key_types() -> dict[str, dict[str, type]]:
+    """The type neat-python parses each key as (str for its free-text ones)."""
+    from neat.genes import DefaultConnectionGene, DefaultNodeGene
+
+    genome: dict[str, type] = {
+        "num_inputs": int,
+        "num_outputs": int,
+        "num_hidden": int,
+        "feed_forward": bool,
+        "compatibility_disjoint_coefficient": float,
+        "compatibility_weight_coefficient": float,
+        "conn_add_prob": float,
+        "conn_delete_prob": float,
+        "node_add_prob": float,
+        "node_delete_prob": float,
+        "single_structural_mutation": bool,
+        "structural_mutation_surer": str,
+        "initial_connection": str,
+    }
+    for gene in (DefaultNodeGene, DefaultConnectionGene):
+        genome |= {p.name: p.value_type for p in gene.get_config_params()}
+    return {
+        "NEAT": {
+            "pop_size": int,
+            "fitness_criterion": str,
+            "fitness_threshold": float,
+            "reset_on_extinction": bool,
+            "no_fitness_termination": bool,
+            "seed": int,
+        },
+        "DefaultGenome": genome,
+        "DefaultSpeciesSet": {"compatibility_threshold": float},
+        "DefaultStagnation": {
+            "species_fitness_func": str,
+            "max_stagnation": int,
+            "species_elitism": int,
+        },
+        "DefaultReproduction": {
+            "elitism": int,
+            "survival_threshold": float,
+            "min_species_size": int,
+        },
+    }
+
+
+def _rule(key: str, value: str, kind: type, population: int) -> str | None:
+    """Why neat-python would choke on this value (during the run, if not at once), or None."""
+    text = value.strip()
+    if kind is bool:
+        return None if text.lower() in BOOLEANS else "must be True or False"
+    if kind is int:
+        try:
+            number: float = int(text)
+        except ValueError:
+            return "must be a whole number"
+        if key == "seed":
+            return None
+        least = 1 if key == "min_species_size" else 0
+        if number < least:
+            return f"must be {least} or more"
+        if key in ("elitism", "min_species_size") and number > population:
+            return f"must be at most the population ({population})"
+        return None
+    if kind is float:
+        try:
+            number = float(text)
+        except ValueError:
+            return "must be a number"
+        if not math.isfinite(number):
+            return "must be a finite number"
+        if key == "compatibility_threshold" and number <= 0:
+            return "must be more than 0"
+        fraction = key.endswith(("_rate", "_prob", "_add")) or key == "survival_threshold"
+        if fraction and not 0.0 <= number <= 1.0:
+            return "must be between 0 and 1"
+        spread = key.endswith(("_stdev", "_mutate_power", "_coefficient"))
+        if spread and number < 0:
+            return "must be 0 or more"
+        return None
+    if key.endswith("_init_type"):
+        known = ("gauss", "normal", "uniform")
+        return None if any(w in text.lower() for w in known) else "must be gaussian or uniform"
+    if key == "enabled_default":
+        allowed = (*BOOLEANS, "random", "none")
+        return None if text.lower() in allowed else "must be True, False or random"
+    if key == "structural_mutation_surer":
+        allowed = (*BOOLEANS, "default")
+        return None if text.lower() in allowed else "must be True, False or default"
+    if key == "species_fitness_func":
+        from neat.math_util import stat_functions
+
+        return None if text in stat_functions else "must be one of " + " ".join(stat_functions)
+    return None
+
+
+def _check_values(parser: configparser.ConfigParser, at: Any, population: int) -> None:
+    """Each value in the range neat-python can work with: it checks few itself, and some
+    only when a generation breeds (a traceback mid-run, or a message with a literal
+    `{self.name}` in it)."""
+    types = key_types()
+    for section in SECTIONS:
+        values = parser[section]
+        for key, value in values.items():
+            if (section, key) in SET_BY_APP:
+                continue
+            problem = _rule(key, value, types[section][key], population)
+            if problem:
+                raise SettingsError(
+                    f"{at(section, key)}: [{section}] {key} {problem}, not {value.strip()!r}"
+                )
+        for key in values:
+            if key.endswith("_min_value"):
+                top = key.removesuffix("_min_value") + "_max_value"
+                if top in values and float(values[key]) > float(values[top]):
+                    raise SettingsError(
+                        f"{at(section, key)}: [{section}] {key} ({values[key].strip()}) is more "
+                        f"than {top} ({values[top].strip()})"
+                    )
 
 
 def _text(parser: configparser.ConfigParser) -> str:

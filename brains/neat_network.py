@@ -58,6 +58,8 @@ ACTIVATION_NAMES = tuple(ACTIVATIONS)
 AGGREGATIONS = ("sum", "mean")
 MAX_NODES = 10_000  # a saved genome larger than this is refused, not built
 MAX_CONNECTIONS = 100_000
+# Evolved networks are a few layers deep; every layer is a step of each frame's work.
+MAX_DEPTH = 100
 
 
 # -- records ------------------------------------------------------------------------
@@ -157,21 +159,62 @@ def check_record(record: Any, n_inputs: int, n_outputs: int) -> dict[str, Any]:
         seen.add((a, b))
         weight = _number(conn.get("weight"), f"{where}.weight")
         connections.append({"in": a, "out": b, "weight": weight, "enabled": conn["enabled"]})
-    return {
+    checked = {
         "inputs": inputs,
         "outputs": outputs,
         "nodes": list(nodes.values()),
         "connections": connections,
     }
+    depth = len(layers_of(checked))
+    if depth > MAX_DEPTH:
+        raise ValueError(f"genome is {depth} layers deep; a NEAT network may have {MAX_DEPTH}")
+    return checked
 
 
 def layers_of(record: dict[str, Any]) -> list[list[int]]:
-    """The nodes neat-python evaluates, in its feed-forward layers (sorted for stability)."""
-    from neat.graphs import feed_forward_layers
+    """The nodes neat-python evaluates, in the feed-forward layers
+    neat.graphs.feed_forward_layers gives (sorted for stability), found in time linear in
+    the connections: neat-python's own rescans every connection per layer, which takes
+    tens of seconds for a hostile genome thousands of layers deep.
 
-    enabled = [(c["in"], c["out"]) for c in record["connections"] if c["enabled"]]
-    layers, _ = feed_forward_layers(record["inputs"], record["outputs"], enabled)
-    return [sorted(layer) for layer in layers]
+    As there: only nodes an output depends on; required nodes without incoming links
+    ("bias neurons") form a first layer of their own; a node's layer is one past its
+    deepest non-input source; nodes in or behind a cycle are never evaluated."""
+    inputs = set(record["inputs"])
+    links = [(c["in"], c["out"]) for c in record["connections"] if c["enabled"]]
+    sources: dict[int, list[int]] = {}
+    for a, b in links:
+        sources.setdefault(b, []).append(a)
+    required = set(record["outputs"])
+    stack = list(required)
+    while stack:
+        for a in sources.get(stack.pop(), ()):
+            if a not in inputs and a not in required:
+                required.add(a)
+                stack.append(a)
+    waiting = {n: sum(a not in inputs for a in sources.get(n, ())) for n in required}
+    users: dict[int, list[int]] = {}
+    for a, b in links:
+        if b in required and a not in inputs:
+            users.setdefault(a, []).append(b)
+    bias = {n for n in required if n not in sources}
+    level = {n: 0 if n in bias else 1 for n in required}
+    ready = [n for n in required if waiting[n] == 0]
+    while ready:
+        node = ready.pop()
+        for user in users.get(node, ()):
+            level[user] = max(level[user], level[node] + 1)
+            waiting[user] -= 1
+            if waiting[user] == 0:
+                ready.append(user)
+    first = 0 if bias else 1
+    layers: list[list[int]] = []
+    for node in sorted(n for n in required if waiting[n] == 0):
+        at = level[node] - first
+        while len(layers) <= at:
+            layers.append([])
+        layers[at].append(node)
+    return layers
 
 
 # -- the batched population -----------------------------------------------------------
@@ -179,7 +222,8 @@ def layers_of(record: dict[str, Any]) -> list[list[int]]:
 
 @dataclass(frozen=True)
 class _Layer:
-    weights: np.ndarray  # [slots, width], for one network acting for every agent
+    weights: np.ndarray  # [len(rows), width], for one network acting for every agent
+    rows: np.ndarray  # the value slots that one network's layer reads
     sources: np.ndarray  # for P networks: links as indices into values[P, slots].ravel()
     sinks: np.ndarray  # ... into the layer's [P, width] results
     link_weights: np.ndarray
@@ -205,6 +249,7 @@ class BatchedNetworks:
         # Slots: inputs, outputs, hidden nodes, then one scratch slot for padding.
         self.slots = self.n_inputs + self.n_outputs + hidden + 1
         depth = max(len(plan[1]) for plan in plans)
+        self._nodes = [{n["key"]: n for n in record["nodes"]} for record in records]
         self.layers = [self._layer(records, plans, d) for d in range(depth)]
 
     def _layer(self, records: list[dict], plans: list, d: int) -> _Layer:
@@ -217,10 +262,11 @@ class BatchedNetworks:
         response = np.ones((count, width))
         targets = np.full((count, width), scratch, dtype=np.intp)
         names = np.full((count, width), "identity", dtype=object)
-        for p, (record, (slot_of, layers, incoming)) in enumerate(zip(records, plans, strict=True)):
+        for p, (nodes, (slot_of, layers, incoming)) in enumerate(
+            zip(self._nodes, plans, strict=True)
+        ):
             if d >= len(layers):
                 continue
-            nodes = {n["key"]: n for n in record["nodes"]}
             for k, key in enumerate(layers[d]):
                 node = nodes[key]
                 links = incoming.get(key, [])
@@ -242,15 +288,15 @@ class BatchedNetworks:
         else:
             activations = tuple((name, names == name) for name in present)
         flat = (np.arange(count)[:, None] * self.slots + targets).ravel()
-        weights = np.zeros((self.slots, width))
+        # One network: only the slots this layer reads, so a wide or deep genome's
+        # matrices stay the size of its links, not slots x width per layer.
+        rows, row_of = np.unique(np.array(sources, dtype=np.intp), return_inverse=True)
+        weights = np.zeros((len(rows) if count == 1 else 0, width))
         if count == 1:
-            np.add.at(
-                weights,
-                (np.array(sources, dtype=np.intp), np.array(sinks, dtype=np.intp)),
-                link_weights,
-            )
+            np.add.at(weights, (row_of, np.array(sinks, dtype=np.intp)), link_weights)
         return _Layer(
             weights,
+            rows,
             np.array(sources, dtype=np.intp),
             np.array(sinks, dtype=np.intp),
             np.array(link_weights, dtype=np.float64),
@@ -268,25 +314,31 @@ class BatchedNetworks:
             raise ValueError(f"{self.count} networks cannot act for {rows} agents")
         values = np.zeros((rows, self.slots))
         values[:, : self.n_inputs] = observations
-        for layer in self.layers:
-            if self.count == 1:
-                total = values @ layer.weights
-            else:  # one weighted sum over every link of every network: cheaper than P matmuls
-                contributions = values.ravel().take(layer.sources) * layer.link_weights
-                total = np.bincount(layer.sinks, contributions, minlength=layer.bias.size)
-                total = total.reshape(layer.bias.shape)
-            z = layer.bias + layer.response * total
-            if layer.activations[0][1] is None:
-                result = ACTIVATIONS[layer.activations[0][0]](z)
-            else:
-                result = np.zeros_like(z)
-                for name, mask in layer.activations:
-                    with np.errstate(all="ignore"):  # other nodes' values, masked out
+        # A genome may scale by up to 1e308: overflow gives inf, inf - inf gives NaN;
+        # neither may print warnings mid-game, and outputs stay finite (NaN counts as 0)
+        # so the largest is a defined action.
+        with np.errstate(all="ignore"):
+            for layer in self.layers:
+                if self.count == 1:
+                    total = values[:, layer.rows] @ layer.weights
+                else:  # one weighted sum over every link of every network: cheaper than P matmuls
+                    contributions = values.ravel().take(layer.sources) * layer.link_weights
+                    total = np.bincount(layer.sinks, contributions, minlength=layer.bias.size)
+                    total = total.reshape(layer.bias.shape)
+                z = layer.bias + layer.response * total
+                if layer.activations[0][1] is None:
+                    result = ACTIVATIONS[layer.activations[0][0]](z)
+                else:
+                    result = np.zeros_like(z)
+                    for name, mask in layer.activations:  # on other nodes' z too: masked out
                         result = np.where(mask, ACTIVATIONS[name](z), result)
-            if self.count == 1:
-                values[:, layer.targets[0]] = result
-            else:  # a flat scatter is an order of magnitude cheaper than values[i, j] = r
-                values.reshape(-1)[layer.flat_targets] = result.ravel()
+                # Saturate, so one network's matrix (zeros where links are absent) gives
+                # what the batched sum gives: inf * 0 would be NaN there.
+                result = np.nan_to_num(result, copy=False, nan=0.0)
+                if self.count == 1:
+                    values[:, layer.targets[0]] = result
+                else:  # a flat scatter is an order of magnitude cheaper than values[i, j] = r
+                    values.reshape(-1)[layer.flat_targets] = result.ravel()
         return values[:, self.n_inputs : self.n_inputs + self.n_outputs]
 
 

@@ -7,6 +7,7 @@ import json
 import random
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import neat
@@ -15,7 +16,7 @@ import pytest
 
 from brains.neat_brain import NEAT, NEATSettings
 from brains.neat_config import read_config
-from brains.neat_network import BatchedNetworks, record_from_genome
+from brains.neat_network import BatchedNetworks, NEATPolicy, record_from_genome
 from brains.registry import make_brain
 from brains.settings import SettingsError
 from brains.storage import BrainFileError, load_brain, save_brain
@@ -266,3 +267,189 @@ def test_more_species_than_the_population_can_feed_does_not_stop_the_run(tmp_pat
     assert arena.metrics.generations == 12
     assert sum(brain.species_sizes.values()) == 8
     assert brain.config.species_set_config.compatibility_threshold == 0.3
+
+
+def config_in(tmp_path: Path, section: str, key: str, value: str) -> tuple[Path, int]:
+    """The default config with `key = value` set in [section]; (file, the key's line)."""
+    lines = DEFAULT.read_text().splitlines()
+    for i, line in enumerate(lines):
+        if line.split("=")[0].strip() == key:
+            lines[i] = f"{key} = {value}"
+            break
+    else:
+        i = lines.index(f"[{section}]") + 1
+        lines.insert(i, f"{key} = {value}")
+    path = tmp_path / "neat.cfg"
+    path.write_text("\n".join(lines) + "\n")
+    return path, i + 1
+
+
+@pytest.mark.parametrize(
+    "section, key, value",
+    [
+        ("DefaultReproduction", "elitism", "1000"),
+        ("DefaultReproduction", "min_species_size", "0"),
+        ("DefaultReproduction", "min_species_size", "31"),
+        ("DefaultReproduction", "survival_threshold", "1.5"),
+        ("DefaultSpeciesSet", "compatibility_threshold", "-1"),
+        ("DefaultSpeciesSet", "compatibility_threshold", "nan"),
+        ("DefaultSpeciesSet", "compatibility_threshold", "0"),
+        ("DefaultGenome", "conn_add_prob", "1.5"),
+        ("DefaultGenome", "weight_mutate_rate", "-0.1"),
+        ("DefaultGenome", "bias_min_value", "40"),
+        ("DefaultGenome", "weight_init_stdev", "-1"),
+        ("DefaultGenome", "weight_init_mean", "inf"),
+        ("DefaultGenome", "enabled_default", "maybe"),
+        ("DefaultGenome", "weight_init_type", "cauchy"),
+        ("DefaultGenome", "single_structural_mutation", "perhaps"),
+        ("DefaultGenome", "structural_mutation_surer", "sometimes"),
+        ("DefaultStagnation", "species_fitness_func", "best"),
+        ("DefaultStagnation", "max_stagnation", "-3"),
+        ("DefaultStagnation", "species_elitism", "2.5"),
+    ],
+)
+def test_values_out_of_range_are_one_line_naming_file_line_and_key(tmp_path, section, key, value):
+    path, line = config_in(tmp_path, section, key, value)
+    with pytest.raises(SettingsError) as error:
+        read_config(path, 7, 2, 30)
+    message = str(error.value)
+    assert message.startswith(f"{path}:{line}: [{section}] {key}"), message
+    assert "\n" not in message and "{self" not in message
+
+
+def test_a_config_parsing_error_keeps_its_line_number(tmp_path):
+    path = tmp_path / "neat.cfg"
+    lines = DEFAULT.read_text().splitlines()
+    at = lines.index("[DefaultGenome]") + 1
+    lines.insert(at, "num_hidden 3")  # no '='
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(SettingsError) as error:
+        read_config(path, 7, 2, 30)
+    assert str(error.value).startswith(f"{path}:{at + 1}:") and "\n" not in str(error.value)
+
+
+def test_neat_python_failing_mid_run_is_one_settings_error_line(monkeypatch):
+    brain = make_brain("neat", brain_shape("cartpole"), 10, seed=0)
+    brain.ask()
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("Invalid min/max\nconfiguration")
+
+    monkeypatch.setattr(brain.population, "run", refuse)
+    with pytest.raises(SettingsError) as error:
+        brain.tell(np.arange(10.0))
+    assert "\n" not in str(error.value) and "configuration" in str(error.value)
+
+
+def test_the_reported_elitism_config_exits_2_with_one_line(tmp_path):
+    path, _ = config_in(tmp_path, "DefaultReproduction", "elitism", "1000")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "train", "--brain", "neat"]
+        + ["--neat-config", str(path), "--max-generations", "5", "--quiet"]
+        + ["--out", str(tmp_path / "runs")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "elitism" in result.stderr
+
+
+def test_our_layering_is_neat_pythons_on_random_graphs():
+    from neat.graphs import feed_forward_layers
+
+    from brains.neat_network import layers_of
+
+    rng = random.Random(0)
+    for _ in range(500):  # cycles, self-loops, bias neurons, dead ends, disabled links
+        inputs = [-i - 1 for i in range(rng.randint(1, 4))]
+        nodes = list(range(rng.randint(1, 3) + rng.randint(0, 8)))
+        outputs = nodes[: rng.randint(1, min(3, len(nodes)))]
+        links = {(rng.choice(inputs + nodes), rng.choice(nodes)) for _ in range(rng.randint(0, 20))}
+        record = {
+            "inputs": inputs,
+            "outputs": outputs,
+            "connections": [{"in": a, "out": b, "enabled": rng.random() < 0.8} for a, b in links],
+        }
+        enabled = [(c["in"], c["out"]) for c in record["connections"] if c["enabled"]]
+        expected = feed_forward_layers(inputs, outputs, enabled)[0]
+        assert layers_of(record) == [sorted(layer) for layer in expected]
+
+
+def chain_genome(length: int, n_inputs: int, n_outputs: int) -> dict:
+    """Input -1 -> hidden nodes -> output 0, `length` nodes long; the other outputs, with
+    no inputs, are a layer of their own before it (as neat-python has them)."""
+    keys = list(range(n_outputs)) + list(range(n_outputs, n_outputs + length - 1))
+    node = {"bias": 0.0, "response": 1.0, "activation": "identity", "aggregation": "sum"}
+    path = [-1, *reversed(keys[n_outputs:]), 0]
+    return {
+        "inputs": [-i - 1 for i in range(n_inputs)],
+        "outputs": list(range(n_outputs)),
+        "nodes": [{"key": k, **node} for k in keys],
+        "connections": [
+            {"in": a, "out": b, "weight": 1.0, "enabled": True}
+            for a, b in zip(path, path[1:], strict=False)
+        ],
+    }
+
+
+def test_a_deep_hostile_genome_is_refused_at_once_and_a_deep_legal_one_plays(tmp_path):
+    brain = make_brain("neat", brain_shape("cartpole"), 10, seed=0)
+    directory = save_brain(brain, tmp_path / "b")
+    meta = json.loads((directory / "brain.json").read_text())
+    meta["genome"] = chain_genome(9_000, 4, 2)
+    (directory / "brain.json").write_text(json.dumps(meta))
+    with pytest.raises(BrainFileError) as error:
+        load_brain(directory)
+    assert "layers deep" in str(error.value) and "\n" not in str(error.value)
+    meta["genome"] = chain_genome(99, 4, 2)  # 100 layers: the most allowed
+    (directory / "brain.json").write_text(json.dumps(meta))
+    observations = np.array([[0.3, 0, 0, 0], [-0.7, 0, 0, 0]])
+    outputs = load_brain(directory).champion().networks.outputs(observations)
+    np.testing.assert_allclose(outputs[:, 0], [0.3, -0.7])  # identity all the way through
+
+
+def test_a_huge_response_gives_finite_outputs_and_no_warnings():
+    node = {"bias": 0.0, "response": 1e308, "activation": "identity", "aggregation": "sum"}
+    record = {  # output 0 = h1 - h2 = inf - inf; output 1 = 1e308 * 1e308 * x
+        "inputs": [-1],
+        "outputs": [0, 1],
+        "nodes": [{"key": k, **node} for k in range(4)],
+        "connections": [
+            {"in": a, "out": b, "weight": w, "enabled": True}
+            for a, b, w in [(-1, 2, 1.0), (-1, 3, 1.0), (2, 0, 1.0), (3, 0, -1.0), (2, 1, 1.0)]
+        ],
+    }
+    observations = np.array([[5.0], [-5.0], [0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for networks in (BatchedNetworks([record]), BatchedNetworks([record] * 3)):
+            outputs = networks.outputs(observations)
+            assert np.isfinite(outputs).all()
+            assert NEATPolicy(networks).act(observations).tolist() == [1, 0, 0]
+
+
+def test_a_loaded_champion_is_built_by_the_constructor_with_every_attribute(tmp_path):
+    brain = make_brain("neat", brain_shape("cartpole"), 10, seed=0)
+    brain.ask()
+    brain.tell(np.arange(10.0))
+    loaded = load_brain(save_brain(brain, tmp_path / "b"))
+    assert set(vars(loaded)) == set(vars(brain))
+    assert loaded.population is None and loaded.population_size == 1
+    assert (loaded.generation, loaded.best_fitness) == (1, 9.0)
+    assert loaded.champion_record() == brain.champion_record()
+    assert "[DefaultGenome]" in loaded.config_text and loaded.describe() == "NEAT, 0 species"
+
+
+def test_the_neat_benchmark_times_solving_with_flappy_solves_own_run():
+    # In a child process: the benchmarks pin BLAS to one thread on import.
+    code = (
+        "import json, bench.flappy_solve as s, bench.neat_vs_ga as n\n"
+        "assert not hasattr(n, 'solve') and n.solve_ours is s.solve_ours\n"
+        "print(json.dumps(s.solve_ours(0, 'neat', 10, 1)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    run = json.loads(result.stdout)
+    assert run["generations"] == 1 and 0.0 <= run["checking"] <= 1.0 and "best_score" in run

@@ -10,7 +10,7 @@ from brains.registry import make_brain
 from game.app import App
 from game.arena import Budget, EvolutionArena, brain_shape
 from game.metrics import Metrics
-from game.ui import network_view
+from game.ui import network_view, theme
 from game.ui.stacked_chart import StackedChart, stack_bands
 from game.views import make_view
 
@@ -113,3 +113,24 @@ def test_watching_a_saved_neat_brain_shows_its_network(tmp_path):
     pixels = pygame.surfarray.array3d(app.screen)
     assert share(pixels, network_view.NODE["output"]) > 0.0002
     app.close()
+
+
+def test_both_charts_wait_the_same_way_from_one_plot_helper():
+    from game.arena import ChartSpec
+    from game.colours import GOLD
+    from game.ui.chart import Chart, plot_rect
+
+    pygame.display.init()
+    size = (500, 260)
+    plot = plot_rect(size)
+    assert plot is not None and plot_rect((60, 60)) is None
+    drawn = []
+    for chart in (
+        Chart(ChartSpec("", "generation", (("best", "", GOLD),))),
+        StackedChart(make_spec()),
+    ):
+        surface = pygame.Surface(size)
+        chart.draw(surface, surface.get_rect(), Metrics())
+        drawn.append(pygame.surfarray.array3d(surface.subsurface(plot)))
+    assert share(drawn[0], theme.TEXT_DIM, 40) > 0.001  # the "waiting" note
+    assert np.array_equal(drawn[0], drawn[1])

@@ -54,6 +54,23 @@ def decimate(px: np.ndarray, py: np.ndarray) -> list[tuple[float, float]]:
     return [p for c, t, b in zip(x, tops, bottoms, strict=True) for p in ((c, t), (c, b))]
 
 
+def plot_rect(size: tuple[int, int], top: int = MARGIN_TOP) -> pygame.Rect | None:
+    """Where a chart of this size plots, inside its margins; None if too small to plot."""
+    plot = pygame.Rect(
+        MARGIN_LEFT,
+        top,
+        size[0] - MARGIN_LEFT - MARGIN_RIGHT,
+        size[1] - top - MARGIN_BOTTOM,
+    )
+    return plot if plot.width >= 20 and plot.height >= 20 else None
+
+
+def draw_waiting(surface: pygame.Surface, plot: pygame.Rect) -> None:
+    """The note a chart shows until its first results arrive."""
+    note = theme.font(20).render("waiting for the first results...", True, theme.TEXT_DIM)
+    surface.blit(note, note.get_rect(center=plot.center))
+
+
 class Chart:
     def __init__(self, spec: ChartSpec) -> None:
         self.spec = spec
@@ -77,14 +94,8 @@ class Chart:
         legend_width = self._legend_width()
         own_row = title.get_width() + legend_width + 40 > size[0]
         self._draw_legend(surface, y=36 if own_row else 14)
-        top = MARGIN_TOP + (22 if own_row else 0)
-        plot = pygame.Rect(
-            MARGIN_LEFT,
-            top,
-            size[0] - MARGIN_LEFT - MARGIN_RIGHT,
-            size[1] - top - MARGIN_BOTTOM,
-        )
-        if plot.width < 20 or plot.height < 20:
+        plot = plot_rect(size, MARGIN_TOP + (22 if own_row else 0))
+        if plot is None:
             return surface
         lines = [
             (metrics.series[name].arrays(), colour)
@@ -92,8 +103,7 @@ class Chart:
             if name in metrics.series and len(metrics.series[name])
         ]
         if not lines:
-            note = theme.font(20).render("waiting for the first results...", True, theme.TEXT_DIM)
-            surface.blit(note, note.get_rect(center=plot.center))
+            draw_waiting(surface, plot)
             return surface
         xs = np.concatenate([x for (x, _), _ in lines])
         ys = np.concatenate([y for (_, y), _ in lines])

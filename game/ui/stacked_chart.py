@@ -13,7 +13,7 @@ import pygame
 from game import colours
 from game.metrics import Metrics
 from game.ui import theme
-from game.ui.chart import MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, Chart
+from game.ui.chart import Chart, draw_waiting, plot_rect
 
 
 def stack_bands(rows: list[tuple[float, dict[int, int]]]) -> tuple[np.ndarray, list, np.ndarray]:
@@ -42,17 +42,11 @@ class StackedChart(Chart):
                 theme.TEXT_DIM,
             )
             surface.blit(note, note.get_rect(topright=(size[0] - 12, 14)))
-        plot = pygame.Rect(
-            MARGIN_LEFT,
-            MARGIN_TOP,
-            size[0] - MARGIN_LEFT - MARGIN_RIGHT,
-            size[1] - MARGIN_TOP - MARGIN_BOTTOM,
-        )
-        if plot.width < 20 or plot.height < 20:
+        plot = plot_rect(size)
+        if plot is None:
             return surface
         if not rows:
-            note = theme.font(20).render("waiting for the first results...", True, theme.TEXT_DIM)
-            surface.blit(note, note.get_rect(center=plot.center))
+            draw_waiting(surface, plot)
             return surface
         xs, ids, tops = stack_bands(rows)
         x_low, x_high = float(xs[0]), float(max(xs[-1], xs[0] + 1))
