@@ -8,12 +8,13 @@ from brains.base import Brain, BrainShape
 from brains.dqn import DQN
 from brains.ga import GeneticAlgorithm
 from brains.hill_climb import HillClimb
+from brains.mcts import MCTS
 from brains.q_table import QTable
 from brains.random_search import RandomSearch
 from brains.settings import SettingsError, build_settings, split_brain_arg
 
 BRAINS: dict[str, Any] = {
-    cls.name: cls for cls in (GeneticAlgorithm, RandomSearch, HillClimb, QTable, DQN)
+    cls.name: cls for cls in (GeneticAlgorithm, RandomSearch, HillClimb, QTable, DQN, MCTS)
 }
 
 
