@@ -48,6 +48,9 @@ class MCTSSettings:
     rollouts_per_action: int = 4  # lanes per action when a leaf is expanded (played at once)
     rollout_weights: str = ""  # chance of each action in rollouts, e.g. "0.9/0.1"; empty: uniform
     batched: bool = True  # rollouts in lanes of one scene when it can; off: one at a time
+    # How a node's rollouts make its value: "mean" (UCT), or "max", the best return seen:
+    # in a deterministic scene any rollout's return is one the agent can get for sure.
+    backup: str = "mean"
 
     def check(self) -> str | None:
         if self.simulations < 1:
@@ -58,6 +61,8 @@ class MCTSSettings:
             return f"exploration must be 0 or more, got {self.exploration}"
         if not 0 <= self.discount <= 1:
             return f"discount must be between 0 and 1, got {self.discount}"
+        if self.backup not in ("mean", "max"):
+            return f"backup must be mean or max, got {self.backup!r}"
         if self.rollouts_per_action < 1:
             return f"rollouts_per_action must be at least 1, got {self.rollouts_per_action}"
         if self.rollout_weights:
@@ -86,7 +91,7 @@ class Node:
     """A state reached by a sequence of moves. `state` is whatever the simulator stores
     (a snapshot and a row in it); `reward` is what the step into this node paid."""
 
-    __slots__ = ("state", "reward", "done", "visits", "total", "children")
+    __slots__ = ("state", "reward", "done", "visits", "total", "best", "children")
 
     def __init__(self, state: Any, reward: float, done: bool) -> None:
         self.state = state
@@ -94,12 +99,16 @@ class Node:
         self.done = done
         self.visits = 0
         self.total = 0.0  # sum of the returns that followed this node, over its visits
+        self.best = -math.inf  # the largest of those returns
         self.children: list[Node] | None = None
 
-    def value(self, discount: float) -> float:
-        """The return of moving into this node: its reward plus what followed."""
+    def value(self, discount: float, best: bool = False) -> float:
+        """The return of moving into this node: its reward plus what followed, on
+        average or, with `best`, at best."""
         if self.visits == 0:
             return self.reward
+        if best:
+            return self.reward + discount * self.best
         return self.reward + discount * self.total / self.visits
 
 
@@ -240,6 +249,7 @@ class MCTS(Planner):
         self.shape = shape
         rollout_probabilities(self.settings, shape.n_actions)  # the weights fit the scene
         self.rng = np.random.default_rng(seed)
+        self._best = self.settings.backup == "max"
         self.scene: Any = None
         self.rollouts: _Rollouts | None = None
         self.batched = False
@@ -328,14 +338,14 @@ class MCTS(Planner):
 
     def _simulate(self) -> None:
         """Descend by UCB to a leaf, expand it with all lanes, back the returns up."""
-        discount = self.settings.discount
+        discount, best = self.settings.discount, self._best
         node, path = self._root, [self._root]
         while node.children is not None and not node.done:
             node = self._select(node)
             path.append(node)
         lanes = self.rollouts.lanes
         if node.done:
-            total = 0.0  # nothing follows an end; the visit still counts
+            total = top = 0.0  # nothing follows an end; the visit still counts
         else:
             expansion = self.rollouts.expand(node.state, self.rng)
             node.children = expansion.children
@@ -344,13 +354,17 @@ class MCTS(Planner):
             for a, child in enumerate(node.children):
                 child.visits = per_child.shape[0]
                 child.total = float(per_child[:, a].sum())
-                self._see(child.value(discount))
-            total = float((expansion.first_rewards + discount * expansion.returns).sum())
+                child.best = float(per_child[:, a].max())
+                self._see(child.value(discount, best))
+            returns = expansion.first_rewards + discount * expansion.returns
+            total, top = float(returns.sum()), float(returns.max())
         for child in reversed(path):
             child.visits += lanes
             child.total += total
-            self._see(child.value(discount))
+            child.best = max(child.best, top)
+            self._see(child.value(discount, best))
             total = lanes * child.reward + discount * total
+            top = child.reward + discount * top
         self._budget += lanes
         self.simulations_done += lanes
 
@@ -362,12 +376,12 @@ class MCTS(Planner):
 
     def _select(self, node: Node) -> Node:
         """The child with the highest UCB1 score; equal scores are broken at random."""
-        discount, c = self.settings.discount, self.settings.exploration
+        discount, c, best_backup = self.settings.discount, self.settings.exploration, self._best
         spread = self._high - self._low
         log_visits = math.log(node.visits)
         best, chosen = -math.inf, []
         for child in node.children:
-            value = child.value(discount)
+            value = child.value(discount, best_backup)
             scaled = (value - self._low) / spread if spread > 0 else 0.5
             score = scaled + c * math.sqrt(log_visits / child.visits)
             if score > best:
@@ -380,7 +394,7 @@ class MCTS(Planner):
         """The root's most visited action; ties go to the higher value, then at random."""
         root, discount = self._root, self.settings.discount
         visits = np.array([child.visits for child in root.children])
-        values = np.array([child.value(discount) for child in root.children])
+        values = np.array([child.value(discount, self._best) for child in root.children])
         self.last_visits, self.last_values = visits, values
         best = np.flatnonzero(visits == visits.max())
         best = best[values[best] == values[best].max()]
