@@ -175,6 +175,18 @@ def test_balances_cartpole_for_500_steps():
     assert episodes[0].steps == 500 and episodes[0].score == 500
 
 
+def test_plans_for_every_living_agent_of_a_batched_scene():
+    scene = CartPoleScene(3)
+    scene.reset(4)
+    planner = mcts("cartpole", 1, simulations=24)
+    planner.attach(scene)
+    for _ in range(60):
+        actions = planner.act(scene.observe())
+        assert actions.shape == (3,)
+        scene.step(actions)
+    assert scene.alive.all()  # random pushes drop a pole in about 20 steps
+
+
 def test_batched_and_serial_search_agree_on_cartpole():
     # The same tree statistics either way: lanes only make the rollouts cheaper.
     decisions = []
