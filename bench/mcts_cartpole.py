@@ -2,7 +2,7 @@
 simulations per second: `python -m bench.mcts_cartpole`.
 
 Contenders, each playing episodes with seeds 0..9 (one cart, the real simulator):
-- ours, batched: brains.mcts.MCTS with its defaults (rollout depth 20, 4 rollouts per
+- ours, batched: brains.mcts.MCTS with its defaults (rollout depth 20, 8 rollouts per
   action per expansion, all played at once in lanes of one scene), 50 and 200
   simulations (rollouts) per move;
 - ours, one at a time: the same search with batched=false (restore, then step one cart
