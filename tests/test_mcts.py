@@ -122,8 +122,8 @@ def test_equal_moves_are_chosen_at_random(kind):
 
 
 def corridor(length: int) -> dict:
-    """A corridor of cells 0..length-1: left, stay or right, each step costs 1, the last
-    cell is the goal. Tied costs everywhere but towards the goal."""
+    """A corridor of cells 0..length-1 (a maze at its simplest): left, stay or right, each
+    step costs 1, the last cell is the goal. At the start left and stay tie."""
     cells = np.arange(length)
     moves = np.stack([np.maximum(cells - 1, 0), cells, np.minimum(cells + 1, length - 1)], 1)
     return dict(next_state=moves, reward=-np.ones((length, 3)), end=cells == length - 1)
@@ -139,7 +139,6 @@ def test_walks_down_a_corridor_to_the_goal(kind):
         )
         episode = play_episodes(planner, kind(1, **corridor(8)), episodes=1, seed=0, max_steps=40)
         steps.append(episode[0].steps)
-        assert kind(1, **corridor(8)).end[7]
     assert max(steps) <= 12 and np.mean(steps) <= 9, steps
 
 
