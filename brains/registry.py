@@ -10,6 +10,7 @@ from brains.dyna import DynaQ, DynaQPlus
 from brains.dynamic_programming import PolicyEvaluation, PolicyIteration, ValueIteration
 from brains.ga import GeneticAlgorithm
 from brains.hill_climb import HillClimb
+from brains.mcts import MCTS
 from brains.neat_brain import NEAT
 from brains.q_table import QTable
 from brains.random_search import RandomSearch
@@ -25,6 +26,7 @@ BRAINS: dict[str, Any] = {
         HillClimb,
         QTable,
         DQN,
+        MCTS,
         PolicyEvaluation,
         PolicyIteration,
         ValueIteration,

@@ -116,4 +116,4 @@ def test_a_brain_that_cannot_play_a_scene_says_so_and_lists_those_that_can():
         make_brain("q-table", unbounded, None, 0)
     message = str(error.value)
     assert "does not support scene mystery" in message and "no finite bounds" in message
-    assert "brains for it: dqn, ga, hill-climb, neat, random-search" in message
+    assert "brains for it: dqn, ga, hill-climb, mcts, neat, random-search" in message

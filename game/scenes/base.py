@@ -95,6 +95,19 @@ class Scene(ABC):
     def restore(self, snapshot: Any) -> None:
         """Go back to a state returned by `snapshot`."""
 
+    def make_lanes(self, n: int) -> Scene:
+        """A new scene of the same kind and settings with `n` agents, for a planner's
+        private rollouts; fill it with `load_lanes`. It has no time limit: a limit cuts
+        an episode short but is not the game ending, and a planner that sees it stops
+        caring how the agent fares just past it. Scenes that cannot say no."""
+        raise NotImplementedError(f"{type(self).__name__} cannot make lanes")
+
+    def load_lanes(self, snapshot: Any, agents: np.ndarray) -> None:
+        """Agent i of this scene takes the state of agent `agents[i]` in `snapshot`, a
+        snapshot of a scene of the same kind and any size; `len(agents)` must be `n`.
+        One agent loaded into many lanes is how a tree search runs its rollouts at once."""
+        raise NotImplementedError(f"{type(self).__name__} cannot load lanes")
+
     @property
     def all_done(self) -> bool:
         return not self.alive.any()

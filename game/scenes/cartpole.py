@@ -159,6 +159,19 @@ class CartPoleScene(Scene):
             self.state.copy(), self.alive.copy(), self.steps.copy(), self.rng.bit_generator.state
         )
 
+    def make_lanes(self, n: int) -> CartPoleScene:
+        return CartPoleScene(n, time_limit=2**62)
+
+    def load_lanes(self, snapshot: CartPoleSnapshot, agents: np.ndarray) -> None:
+        if len(agents) != self.n:
+            raise ValueError(f"{len(agents)} agents to load into {self.n} lanes")
+        # In place, so the state stays four contiguous rows; the generator is this
+        # scene's own: it only draws new starts, which lanes never need to agree on.
+        np.take(snapshot.state, agents, axis=1, out=self.state)
+        self.alive = snapshot.alive[agents]
+        self.steps = snapshot.steps[agents]
+        self._share_counts()
+
     def restore(self, snapshot: CartPoleSnapshot) -> None:
         self.state = snapshot.state.copy()
         self.alive = snapshot.alive.copy()

@@ -89,6 +89,8 @@ class FlappySnapshot:
     returns: np.ndarray
     scores: np.ndarray
     steps: np.ndarray
+    courses: int = 1
+    course_of: np.ndarray | None = None  # never changed in place, so shared, not copied
 
 
 class FlappyScene(Scene):
@@ -241,7 +243,28 @@ class FlappyScene(Scene):
             returns=self.returns.copy(),
             scores=self.scores.copy(),
             steps=self.steps.copy(),
+            courses=self.courses,
+            course_of=self.course_of,
         )
+
+    def make_lanes(self, n: int) -> FlappyScene:
+        return FlappyScene(n)
+
+    def load_lanes(self, snapshot: FlappySnapshot, agents: np.ndarray) -> None:
+        if len(agents) != self.n:
+            raise ValueError(f"{len(agents)} agents to load into {self.n} lanes")
+        if snapshot.seed != self.seed or snapshot.courses != self.courses:
+            self.seed, self.courses = snapshot.seed, snapshot.courses
+            self._gaps = np.empty((self.courses, 0))
+        if snapshot.course_of is not None:
+            # Each lane flies its agent's course, whatever this scene's own split was.
+            self.course_of = snapshot.course_of[agents]
+        self.tick, self.passed = snapshot.tick, snapshot.passed
+        self.y, self.vy = snapshot.y[agents], snapshot.vy[agents]
+        self.alive = snapshot.alive[agents]
+        self.returns = snapshot.returns[agents]
+        self.scores = snapshot.scores[agents]
+        self.steps = snapshot.steps[agents]
 
     def restore(self, snapshot: FlappySnapshot) -> None:
         if snapshot.seed != self.seed:

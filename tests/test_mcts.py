@@ -1,0 +1,313 @@
+"""MCTS: it plans in the real simulators, its rollouts run batched in lanes loaded exactly
+from one agent, and it does not fall into the two known traps (the reward of the step
+into a node, ties)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from brains.base import BrainShape
+from brains.mcts import MCTS, MCTSSettings, play_episodes
+from brains.registry import make_brain
+from brains.settings import SettingsError
+from brains.storage import load_brain, save_brain
+from game.scenes.cartpole import CartPoleScene
+from game.scenes.flappy import FlappyScene
+
+
+def mcts(scene: str, seed: int = 0, n_actions: int = 2, obs_dim: int = 4, **settings) -> MCTS:
+    return MCTS(BrainShape(obs_dim, n_actions, scene), seed=seed, settings=MCTSSettings(**settings))
+
+
+# -- a tiny table-driven scene, to set traps a real game cannot show --------------------
+
+
+@dataclass(frozen=True)
+class ToySnapshot:
+    state: np.ndarray
+    alive: np.ndarray
+
+
+class ToyScene:
+    """N agents in a tabular world: state s, action a -> NEXT[s, a], paying REWARD[s, a];
+    states in END are terminal. Duck-typed like the game's scenes; no lanes."""
+
+    def __init__(self, n: int, next_state, reward, end, start: int = 0) -> None:
+        self.n = n
+        self.next_state, self.reward = np.array(next_state), np.array(reward, dtype=float)
+        self.end = np.array(end, dtype=bool)
+        self.start = start
+        self.state = np.zeros(n, dtype=np.int64)
+        self.alive = np.zeros(n, dtype=bool)
+        self.scores = np.zeros(n)
+        self.steps_taken = 0
+
+    def reset(self, seed: int | None = None) -> None:
+        self.state.fill(self.start)
+        self.alive.fill(True)
+        self.scores.fill(0)
+
+    @property
+    def all_done(self) -> bool:
+        return not self.alive.any()
+
+    def step(self, actions):
+        live = self.alive
+        rewards = np.where(live, self.reward[self.state, actions], 0.0)
+        self.state = np.where(live, self.next_state[self.state, actions], self.state)
+        terminated = live & self.end[self.state]
+        self.alive = live & ~terminated
+        self.scores += rewards
+        self.steps_taken += 1
+        return rewards, terminated, np.zeros_like(live)
+
+    def observe(self):
+        return self.state[:, None].astype(np.float32)
+
+    def snapshot(self) -> ToySnapshot:
+        return ToySnapshot(self.state.copy(), self.alive.copy())
+
+    def restore(self, snapshot: ToySnapshot) -> None:
+        self.state, self.alive = snapshot.state.copy(), snapshot.alive.copy()
+
+
+class ToyLanes(ToyScene):
+    """The same world with lanes, so the batched search runs on it too."""
+
+    def make_lanes(self, n: int) -> ToyLanes:
+        return ToyLanes(n, self.next_state, self.reward, self.end)
+
+    def load_lanes(self, snapshot: ToySnapshot, agents) -> None:
+        self.state, self.alive = snapshot.state[agents], snapshot.alive[agents]
+
+
+def bait() -> dict:
+    """From state 0: action 1 pays 10 and ends; action 0 pays nothing, then 1 a step for
+    three steps. A search that leaves out the reward of the step into a node sees
+    0 against 3 and takes action 0."""
+    return dict(
+        next_state=[[2, 1], [1, 1], [3, 3], [4, 4], [5, 5], [5, 5]],
+        reward=[[0, 10], [0, 0], [1, 1], [1, 1], [1, 1], [0, 0]],
+        end=[False, True, False, False, False, True],
+    )
+
+
+@pytest.mark.parametrize("kind", [ToyScene, ToyLanes])
+def test_the_reward_of_the_step_into_a_child_counts(kind):
+    for seed in range(5):
+        scene = kind(1, **bait())
+        scene.reset()
+        planner = mcts("toy", seed, obs_dim=1, simulations=40, depth=5)
+        planner.attach(scene)
+        assert planner.batched == (kind is ToyLanes)
+        assert planner.act(scene.observe())[0] == 1
+
+
+@pytest.mark.parametrize("kind", [ToyScene, ToyLanes])
+def test_equal_moves_are_chosen_at_random(kind):
+    # Three actions that all lead to the same place and pay the same: every one of them
+    # must come up, not always the first.
+    same = dict(next_state=[[1, 1, 1], [1, 1, 1]], reward=[[0, 0, 0], [0, 0, 0]], end=[0, 1])
+    chosen = set()
+    for seed in range(30):
+        scene = kind(1, **same)
+        scene.reset()
+        planner = mcts("toy", seed, n_actions=3, obs_dim=1, simulations=12, depth=2)
+        planner.attach(scene)
+        chosen.add(int(planner.act(scene.observe())[0]))
+    assert chosen == {0, 1, 2}
+
+
+def corridor(length: int) -> dict:
+    """A corridor of cells 0..length-1 (a maze at its simplest): left, stay or right, each
+    step costs 1, the last cell is the goal. At the start left and stay tie."""
+    cells = np.arange(length)
+    moves = np.stack([np.maximum(cells - 1, 0), cells, np.minimum(cells + 1, length - 1)], 1)
+    return dict(next_state=moves, reward=-np.ones((length, 3)), end=cells == length - 1)
+
+
+@pytest.mark.parametrize("kind", [ToyScene, ToyLanes])
+def test_walks_down_a_corridor_to_the_goal(kind):
+    # A random walker needs about 75 steps on average; the search nearly the shortest 7.
+    steps = []
+    for seed in range(4):
+        planner = mcts(
+            "toy", seed, n_actions=3, obs_dim=1, simulations=300, depth=10, rollouts_per_action=1
+        )
+        episode = play_episodes(planner, kind(1, **corridor(8)), episodes=1, seed=0, max_steps=40)
+        steps.append(episode[0].steps)
+    assert max(steps) <= 12 and np.mean(steps) <= 9, steps
+
+
+def test_thinks_in_slices_without_touching_the_live_scene():
+    scene = CartPoleScene(1)
+    scene.reset(5)
+    before = scene.snapshot()
+    planner = mcts("cartpole", simulations=64, rollouts_per_action=2)
+    planner.attach(scene)
+    assert planner.think(0.0) is False  # one expansion (4 rollouts) per call at least
+    assert planner.root_visits().sum() == 4
+    calls, done = 1, False
+    while not done:
+        done = planner.think(0.0)
+        calls += 1
+    assert calls == 16
+    assert planner.root_visits().sum() == 64
+    after = scene.snapshot()
+    assert np.array_equal(before.state, after.state) and np.array_equal(before.steps, after.steps)
+    action = planner.act(scene.observe())
+    assert action.shape == (1,) and planner.last_visits.sum() == 64
+    assert planner.simulations_per_second > 0
+    status = dict(planner.status())
+    assert sum(int(v) for v in status["Root visits (2 actions)"].split(" / ")) == 64
+    # act() dropped the tree: the next move is searched afresh from the new state.
+    scene.step(action)
+    assert planner.think(0.0) is False and planner.root_visits().sum() == 4
+
+
+def test_balances_cartpole_for_500_steps():
+    planner = mcts("cartpole", 0, simulations=50)
+    episodes = play_episodes(planner, CartPoleScene(1), episodes=1, seed=0)
+    assert episodes[0].steps == 500 and episodes[0].score == 500
+
+
+def test_plans_for_every_living_agent_of_a_batched_scene():
+    scene = CartPoleScene(3)
+    scene.reset(4)
+    planner = mcts("cartpole", 1, simulations=24)
+    planner.attach(scene)
+    for _ in range(60):
+        actions = planner.act(scene.observe())
+        assert actions.shape == (3,)
+        scene.step(actions)
+    assert scene.alive.all()  # random pushes drop a pole in about 20 steps
+
+
+def test_batched_and_serial_search_agree_on_cartpole():
+    # The same tree statistics either way: lanes only make the rollouts cheaper.
+    decisions = []
+    for batched in (True, False):
+        scene = CartPoleScene(1)
+        scene.reset(2)
+        planner = mcts("cartpole", 7, simulations=40, batched=batched)
+        planner.attach(scene)
+        decisions.append((planner.act(scene.observe())[0], planner.last_visits.tolist()))
+    assert decisions[0] == decisions[1]
+
+
+def test_looks_ahead_past_flappy_pipes():
+    # Rollouts flap about once a second, a bird's hover (one that never flaps hits the
+    # first pipe after 169 ticks, one that flaps half the time the ceiling sooner), and a
+    # move is worth the best of its rollouts: in a deterministic game that is a course
+    # the bird can surely fly.
+    scene = FlappyScene(1, max_score=3)
+    planner = mcts(
+        "flappy",
+        0,
+        obs_dim=7,
+        simulations=128,
+        depth=60,
+        rollouts_per_action=32,
+        rollout_weights="0.97/0.03",
+        backup="max",
+    )
+    episode = play_episodes(planner, scene, episodes=1, seed=0)[0]
+    assert episode.score == 3 and episode.steps > 300
+
+
+# -- lanes: one agent's state loaded into many, exactly ---------------------------------
+
+
+def test_cartpole_lanes_follow_the_loaded_cart_bit_for_bit():
+    source = CartPoleScene(5)
+    source.reset(11)
+    for _ in range(7):
+        source.step(np.array([0, 1, 1, 0, 1]))
+    snapshot = source.snapshot()
+    lanes = source.make_lanes(3)
+    lanes.load_lanes(snapshot, np.array([3, 3, 1]))
+    assert np.array_equal(lanes.steps, [7, 7, 7]) and lanes.alive.all()
+    rng = np.random.default_rng(0)
+    for _ in range(40):
+        actions = rng.integers(0, 2, 5)
+        source.step(actions)
+        lanes.step(actions[[3, 3, 1]])
+        live = lanes.alive
+        assert np.array_equal(lanes.cart_states()[live], source.cart_states()[[3, 3, 1]][live])
+        assert np.array_equal(lanes.alive, source.alive[[3, 3, 1]])
+    # Stepping the lanes never wrote into the snapshot they were loaded from.
+    assert np.array_equal(snapshot.steps, [7] * 5)
+    assert lanes.state.flags.c_contiguous
+
+
+def test_cartpole_lanes_have_no_time_limit():
+    source = CartPoleScene(1, time_limit=10)
+    source.reset(0)
+    for _ in range(9):
+        source.step(np.array([_ % 2]))
+    lanes = source.make_lanes(2)
+    lanes.load_lanes(source.snapshot(), np.array([0, 0]))
+    _, _, truncated = source.step(np.array([1]))
+    assert truncated[0]
+    _, _, truncated = lanes.step(np.array([1, 1]))
+    assert not truncated.any() and lanes.alive.all()
+
+
+@pytest.mark.parametrize("courses", [1, 3])
+def test_flappy_lanes_follow_the_loaded_bird_exactly(courses):
+    source = FlappyScene(6, courses=courses)
+    source.reset(4)
+    rng = np.random.default_rng(1)
+    for _ in range(150):  # a pilot that keeps above the gaps' bottoms, its flaps jittered
+        source.step((source.observe()[:, 4] < 0.1 + 0.05 * rng.random(6)).astype(int))
+    assert source.alive.all()
+    bird = 5  # on the last course when there are several
+    snapshot = source.snapshot()
+    lanes = FlappyScene(1).make_lanes(4)
+    lanes.load_lanes(snapshot, np.full(4, bird))
+    assert np.array_equal(lanes.observe(), np.repeat(source.observe()[[bird]], 4, 0))
+    for _ in range(300):
+        flap = bool(source.observe()[bird, 4] < 0.1)
+        actions = np.zeros(6, dtype=np.int64)
+        actions[bird] = flap
+        rewards, _, _ = source.step(actions)
+        lane_rewards, _, _ = lanes.step(np.full(4, flap))
+        assert np.array_equal(lane_rewards, np.full(4, rewards[bird]))
+        assert np.array_equal(lanes.y, np.full(4, source.y[bird]))
+        assert np.array_equal(lanes.scores, np.full(4, source.scores[bird]))
+        assert np.array_equal(lanes.observe(), np.repeat(source.observe()[[bird]], 4, 0))
+    assert source.scores[bird] > 0  # the bird flew through pipes, so gaps were compared
+
+
+def test_flappy_restore_after_lanes_still_exact():
+    scene = FlappyScene(2)
+    scene.reset(9)
+    snapshot = scene.snapshot()
+    lanes = scene.make_lanes(2)
+    lanes.load_lanes(snapshot, np.array([1, 0]))
+    for _ in range(50):
+        scene.step(np.array([0, 0]))
+        lanes.step(np.array([0, 0]))
+    scene.restore(snapshot)
+    assert scene.tick == 0 and np.array_equal(scene.y, snapshot.y)
+
+
+# -- the registry and brain files ------------------------------------------------------
+
+
+def test_made_by_name_with_settings_and_saved_without_a_tree(tmp_path):
+    shape = BrainShape(4, 2, "cartpole")
+    planner = make_brain("mcts:simulations=30,depth=8,rollout_weights=1/3", shape, None, 0)
+    assert isinstance(planner, MCTS) and planner.kind == "planner"
+    assert planner.settings.simulations == 30 and planner.settings.depth == 8
+    loaded = load_brain(save_brain(planner, tmp_path / "mcts"))
+    assert isinstance(loaded, MCTS) and loaded.settings == planner.settings
+    with pytest.raises(SettingsError, match="simulations must be at least 1"):
+        make_brain("mcts:simulations=0", shape, None, 0)
+    with pytest.raises(SettingsError, match="discount"):
+        make_brain("mcts:discount=1.5", shape, None, 0)
+    with pytest.raises(ValueError, match="rollout_weights has 3 values"):
+        make_brain("mcts:rollout_weights=1/1/1", shape, None, 0)
