@@ -35,7 +35,7 @@ import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -244,6 +244,18 @@ class MCTS(Planner):
     name = "mcts"
     Settings = MCTSSettings
     default_population = 1  # a planner has no population; kept for make_brain
+    # The class defaults are tuned on CartPole. A bird must see a pipe coming, 60 ticks
+    # and more ahead, and random rollouts that flap half the time hit the ceiling; "max"
+    # backs up the one rollout that got through, which the bird can then fly for sure.
+    scene_defaults: ClassVar[dict[str, dict[str, str]]] = {
+        "flappy": {
+            "simulations": "128",
+            "depth": "60",
+            "rollouts_per_action": "32",
+            "rollout_weights": "0.97/0.03",
+            "backup": "max",
+        }
+    }
 
     def __init__(
         self,

@@ -52,8 +52,9 @@ def make_brain(
     overrides: dict[str, str] | None = None,
 ) -> Brain:
     """Build a brain from `name[:key=value,...]`; raises SettingsError with one line.
-    With no population given, the brain uses its own default. `overrides` are settings
-    from options of their own (--neat-config), given to brains that have them."""
+    With no population given, the brain uses its own default. A brain's `scene_defaults`
+    (settings tuned for one scene) come first, then `overrides`, settings from options of
+    their own (--neat-config) given to brains that have them, then the text's own."""
     name, values = split_brain_arg(text)
     try:
         cls = brain_class(name)
@@ -67,7 +68,9 @@ def make_brain(
             f"brains for it: {', '.join(fitting)}"
         )
     fields = cls.Settings.__dataclass_fields__
-    values = {**{k: v for k, v in (overrides or {}).items() if k in fields}, **values}
+    tuned = getattr(cls, "scene_defaults", {}).get(shape.scene.partition(":")[0], {})
+    given = {k: v for k, v in (overrides or {}).items() if k in fields}
+    values = {**tuned, **given, **values}
     settings = build_settings(cls.Settings, values, name)
     population = cls.default_population if population is None else population
     return cls(shape, population=population, seed=seed, settings=settings)
