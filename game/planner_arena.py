@@ -42,6 +42,7 @@ class PlannerArena(Arena):
     def __init__(self, scene_name: str, brain: Planner, seed: int, **kwargs) -> None:
         super().__init__(scene_name, brain, seed, getattr(brain, "population_size", 1), **kwargs)
         self.brain: Planner = brain
+        self._paced = bool(getattr(brain, "paced", False))
         self.headless = False
         self.stepping = False  # the window's step mode: think once per press of N
         self._step_requests = 0
@@ -59,7 +60,10 @@ class PlannerArena(Arena):
         self._attach()
         if self.scene.spec.one_hot:  # a gridworld: races chart steps per episode
             self.race_series, self.race_title = "episode_steps", "Steps per episode"
-        self.keys: tuple[tuple[str, str], ...] = (("N", "next sweep"), ("C", "step / continuous"))
+        # Stepping is for planners that sweep (dynamic programming); a tree search just plays.
+        self.keys: tuple[tuple[str, str], ...] = (
+            (("N", "next sweep"), ("C", "step / continuous")) if self._paced else ()
+        )
 
     def _attach(self) -> None:
         if self._tables:
@@ -115,6 +119,8 @@ class PlannerArena(Arena):
 
     def handle_key(self, key: str) -> bool:
         """The window's keys: N thinks once (one sweep) in step mode, C switches modes."""
+        if not self._paced:
+            return False
         if key == "n":
             self.stepping = True
             self._step_requests += 1

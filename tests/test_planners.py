@@ -207,3 +207,15 @@ def test_learners_and_planners_share_one_greedy_choice():
     q = np.array([[1e12, 1e12 * (1 - 1e-12), 0.0, 0.0]] * 400)
     counts = np.bincount(greedy_actions(q, np.random.default_rng(1)), minlength=4)
     assert counts[0] > 150 and counts[1] > 150 and counts[2:].sum() == 0
+
+
+def test_only_sweeping_planners_offer_the_step_keys():
+    sweeping = make_arena(
+        "gridworld:dyna-maze",
+        make_brain("value-iteration", brain_shape("gridworld:dyna-maze"), None, 0),
+        0,
+    )
+    searching = make_arena("cartpole", make_brain("mcts", brain_shape("cartpole"), None, 0), 0)
+    assert [key for key, _ in sweeping.keys] == ["N", "C"]
+    assert searching.keys == () and not searching.handle_key("n")
+    assert not searching.stepping
