@@ -27,6 +27,7 @@ from brains.base import (
     shape_from_meta,
     write_brain,
 )
+from brains.tabular import decayed_epsilon, td_update
 
 MAX_CELLS = 20_000_000  # states x actions; beyond this a table is a mistake, not a brain
 
@@ -163,16 +164,17 @@ class QTable(Learner):
             return
         s = self.states(batch.observations)
         s_next = self.states(batch.next_observations)
-        future = np.where(batch.terminated, 0.0, self.q[s_next].max(axis=1))
-        target = batch.rewards + self.settings.gamma * future
-        error = target - self.q[s, batch.actions]
-        np.add.at(self.q, (s, batch.actions), self.settings.alpha * error)
+        next_value = self.q[s_next].max(axis=1)
+        alpha, gamma = self.settings.alpha, self.settings.gamma
+        td_update(
+            self.q, s, batch.actions, batch.rewards, batch.terminated, next_value, alpha, gamma
+        )
         self.updates += len(batch)
 
     def end_episodes(self, count: int) -> None:
         s = self.settings
         self.episodes += count
-        self.epsilon = max(s.epsilon_min, self.epsilon * s.epsilon_decay**count)
+        self.epsilon = decayed_epsilon(self.epsilon, s, count)
 
     def status(self) -> list[tuple[str, str]]:
         visited = np.count_nonzero(np.any(self.q != 0, axis=1))

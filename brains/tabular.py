@@ -31,6 +31,27 @@ from brains.base import (
 from brains.greedy import greedy_actions, states_of
 
 
+def td_update(
+    q: np.ndarray,
+    s: np.ndarray,
+    a: np.ndarray,
+    r: np.ndarray,
+    terminated: np.ndarray,
+    next_value: np.ndarray,
+    alpha: float,
+    gamma: float,
+) -> None:
+    """Q(s,a) += alpha (r + gamma next_value - Q(s,a)), with no future past a real end;
+    repeated (s, a) pairs in one batch each add their share."""
+    future = np.where(terminated, 0.0, next_value)
+    np.add.at(q, (s, a), alpha * (r + gamma * future - q[s, a]))
+
+
+def decayed_epsilon(epsilon: float, settings: Any, episodes: int) -> float:
+    """Epsilon after `episodes` more episodes of multiplicative decay, floored."""
+    return max(settings.epsilon_min, epsilon * settings.epsilon_decay**episodes)
+
+
 @dataclass
 class TabularSettings:
     alpha: float = 0.1  # step size
@@ -94,16 +115,13 @@ class TabularLearner(Learner):
         return self._explore(self.states(observations))
 
     def _q_update(self, s, a, r, s_next, terminated, next_value) -> None:
-        """Q(s,a) += alpha (r + gamma next_value - Q(s,a)), none past a real end."""
-        future = np.where(terminated, 0.0, next_value)
-        error = r + self.settings.gamma * future - self.q[s, a]
-        np.add.at(self.q, (s, a), self.settings.alpha * error)
+        td_update(self.q, s, a, r, terminated, next_value, self.settings.alpha, self.settings.gamma)
         self.updates += len(s)
 
     def end_episodes(self, count: int) -> None:
         s = self.settings
         self.episodes += count
-        self.epsilon = max(s.epsilon_min, self.epsilon * s.epsilon_decay**count)
+        self.epsilon = decayed_epsilon(self.epsilon, s, count)
 
     def status(self) -> list[tuple[str, str]]:
         return [("Epsilon", f"{self.epsilon:.2f}")]

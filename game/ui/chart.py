@@ -84,12 +84,17 @@ class Chart:
             self._key = key
         target.blit(self._cache, rect.topleft)
 
-    def _render(self, size: tuple[int, int], metrics: Metrics) -> pygame.Surface:
+    def _panel(self, size: tuple[int, int]) -> tuple[pygame.Surface, pygame.Surface]:
+        """The chart's framed panel with its title drawn, and the title's surface."""
         surface = pygame.Surface(size)
         surface.fill(theme.PANEL)
         pygame.draw.rect(surface, theme.PANEL_EDGE, surface.get_rect(), 1, border_radius=6)
         title = theme.font(24, bold=True).render(self.spec.title, True, theme.TEXT)
         surface.blit(title, (12, 10))
+        return surface, title
+
+    def _render(self, size: tuple[int, int], metrics: Metrics) -> pygame.Surface:
+        surface, title = self._panel(size)
         # The legend sits beside the title, or on its own row when the chart is narrow.
         legend_width = self._legend_width()
         own_row = title.get_width() + legend_width + 40 > size[0]

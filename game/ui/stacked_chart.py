@@ -26,11 +26,7 @@ def stack_bands(rows: list[tuple[float, dict[int, int]]]) -> tuple[np.ndarray, l
 
 class StackedChart(Chart):
     def _render(self, size: tuple[int, int], metrics: Metrics) -> pygame.Surface:
-        surface = pygame.Surface(size)
-        surface.fill(theme.PANEL)
-        pygame.draw.rect(surface, theme.PANEL_EDGE, surface.get_rect(), 1, border_radius=6)
-        title = theme.font(24, bold=True).render(self.spec.title, True, theme.TEXT)
-        surface.blit(title, (12, 10))
+        surface, title = self._panel(size)
         name = self.spec.lines[0][0]
         stack = metrics.stacks.get(name)
         rows = stack.rows if stack is not None else []
