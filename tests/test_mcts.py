@@ -359,6 +359,8 @@ def test_wanders_a_room_until_the_goal_is_in_sight(tmp_path):
     room = tmp_path / "room.txt"
     room.write_text("step_reward: 0\ngoal_reward: 1\nmap:\n" + "\n".join(ROOM) + "\n")
     # Every setting given: the test must not move with the gridworld's tuned defaults.
-    settings = "simulations=200,depth=3,discount=0.95,backup=mean,rollouts_per_action=8"
+    settings = (
+        "simulations=200,depth=3,discount=0.95,backup=mean,rollouts_per_action=8,exploration=2"
+    )
     _, steps = maze_run(f"gridworld:{room}", settings, 0, Budget(max_episodes=2, max_steps=300))
     assert len(steps) == 2, steps
