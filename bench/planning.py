@@ -6,8 +6,10 @@
 - Dyna-Q: planning updates per second (one-after-another Q-learning updates on
   remembered transitions, as the book's algorithm does them), with the model filled by a
   random walk first, on the Dyna Maze and on the 100x100 maze.
-- MCTS: simulations per second on CartPole (the row is left for the lead, who adds it
-  once the MCTS branch is merged; see MCTS_ROW below).
+- MCTS: simulations (rollouts) per second and milliseconds per move, playing with
+  brains.mcts.play_episodes: on CartPole with the defaults (200 simulations of depth 20
+  per move, 16 lanes per expansion), and on the Dyna Maze with settings for mazes (2,048
+  simulations of depth 60 per move, 512 lanes per expansion; see tests/test_mcts.py).
 
 Pinned to one core (bench/common.py). The numbers are medians of `--repeats` runs.
 """
@@ -15,8 +17,10 @@ Pinned to one core (bench/common.py). The numbers are medians of `--repeats` run
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +29,9 @@ from bench.common import table
 from brains.base import BrainShape, Transitions
 from brains.dyna import DynaQ, DynaSettings
 from brains.dynamic_programming import DPSettings, ValueIteration
+from brains.mcts import MCTS, Episode, MCTSSettings, play_episodes
 from game.scenes import make_scene
+from game.scenes.cartpole import CartPoleScene
 from game.scenes.gridmap import parse_map
 from game.scenes.gridworld import GridWorldScene
 from game.scenes.mazegen import maze_text
@@ -74,9 +80,42 @@ def dyna_planning(scene: GridWorldScene, updates: int, walk: int = 20_000) -> tu
     return updates / (time.perf_counter() - start), brain._known
 
 
-# MCTS_ROW: the lead adds MCTS simulations per second on CartPole here after merging the
-# MCTS branch, as one more row of the table printed by main():
-#     rows.append(["MCTS simulations per second (CartPole, ...)", f"{rate:,.0f}", "..."])
+# Mazes reward only far ahead: long rollouts, many lanes at once, the best rollout counts.
+MAZE_MCTS = MCTSSettings(
+    discount=0.95, backup="max", depth=60, simulations=2048, rollouts_per_action=128
+)
+
+
+def mcts_speed(scene: Any, settings: MCTSSettings, moves: int) -> tuple[float, float, int]:
+    """(simulations per second, ms per move, moves played): episodes from seed 0 on,
+    until `moves` moves are played."""
+    planner = MCTS(BrainShape(scene.spec.obs_dim, scene.spec.n_actions), 0, 0, settings)
+    played: list[Episode] = []
+    while sum(e.steps for e in played) < moves:
+        left = moves - sum(e.steps for e in played)
+        played += play_episodes(planner, scene, 1, seed=len(played), max_steps=left)
+    steps = sum(e.steps for e in played)
+    ms = 1000 * sum(e.seconds for e in played) / steps
+    return planner.simulations_per_second, ms, steps
+
+
+def mcts_rows(repeats: int, moves: int) -> list[list[str]]:
+    rows = []
+    cases = (
+        ("CartPole, defaults", lambda: CartPoleScene(1), MCTSSettings()),
+        ("Dyna Maze, maze settings", lambda: make_scene("gridworld:dyna-maze", 1), MAZE_MCTS),
+    )
+    for name, scene, settings in cases:
+        runs = [mcts_speed(scene(), settings, moves) for _ in range(repeats)]
+        rows.append(
+            [
+                f"MCTS simulations per second ({name})",
+                f"{statistics.median(r[0] for r in runs):,.0f}",
+                f"{statistics.median(r[1] for r in runs):.1f} ms/move at "
+                f"{settings.simulations:,} simulations, depth {settings.depth}",
+            ]
+        )
+    return rows
 
 
 def main() -> None:
@@ -84,6 +123,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--sweeps", type=int, default=200)
     parser.add_argument("--updates", type=int, default=200_000)
+    parser.add_argument("--mcts-moves", type=int, default=200, help="moves played per MCTS run")
     args = parser.parse_args()
     maze = big_maze()
     open_cells = int(np.count_nonzero(~maze.layout.wall))
@@ -111,7 +151,9 @@ def main() -> None:
                 f"{runs[0][1]:,} (s, a) pairs in the model",
             ]
         )
+    rows += mcts_rows(args.repeats, args.mcts_moves)
     print(table(["measure", "value", "note"], rows))
+    print(f"\nload average (1, 5, 15 min): {os.getloadavg()}")
 
 
 if __name__ == "__main__":

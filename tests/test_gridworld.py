@@ -198,3 +198,95 @@ def test_waiting_does_not_move_the_walls_of_a_changing_maze():
         world.step(np.array([LEFT]))
         world.reset_agents(~world.alive)
     assert world.layout_index == 1
+
+
+# -- lanes: one agent's state loaded into many, for a tree search's rollouts -------------
+
+
+def assert_lanes_follow(source: GridWorldScene, lanes: GridWorldScene, agents, actions) -> None:
+    """Step both with the same moves per agent; every lane stays its agent's exact copy."""
+    for tick_actions in actions:
+        rewards, terminated, truncated = source.step(tick_actions)
+        lane_rewards, lane_terminated, lane_truncated = lanes.step(tick_actions[agents])
+        assert np.array_equal(lane_rewards, rewards[agents])
+        assert np.array_equal(lane_terminated, terminated[agents])
+        assert np.array_equal(lane_truncated, truncated[agents])
+        for name in ("cell", "alive", "steps", "returns", "scores"):
+            assert np.array_equal(getattr(lanes, name), getattr(source, name)[agents]), name
+        if lanes.alive.any():  # the clock ticks on any agent's move, the others' too
+            assert lanes.clock == source.clock and lanes.layout_index == source.layout_index
+
+
+LANES_MAPS = (  # two starts and a pit that ends; one start and a pit that sends back to it
+    "step_reward: -1\ncell m: -3\nmap:\nS..m.\n.#X#.\nS...G\n",
+    "pits: restart\nstep_reward: -1\ncell m: -3\nmap:\n..m..\n.#X#.\nG..S.\n",
+)
+
+
+@pytest.mark.parametrize("text", LANES_MAPS, ids=["pits-end", "pits-restart"])
+def test_lanes_replay_the_loaded_agents_exactly(text):
+    source = scene(text, n=8)
+    source.reset(2)
+    rng = np.random.default_rng(0)
+    lanes = source.make_lanes(6)
+    loaded_scores = []
+    for _ in range(8):  # load a few agents afresh every 10 steps, and follow them
+        snapshot = source.snapshot()
+        steps_then = source.steps.copy()
+        agents = rng.integers(0, 8, 6)
+        agents[1] = agents[0]  # one agent in two lanes
+        lanes.load_lanes(snapshot, agents)
+        loaded_scores += source.scores[agents].tolist()
+        assert np.array_equal(lanes.observe(), source.observe()[agents])
+        assert_lanes_follow(source, lanes, agents, rng.integers(0, 4, (10, 8)))
+        assert np.array_equal(snapshot.steps, steps_then)  # the lanes never wrote into it
+    assert any(loaded_scores)  # some loaded agent had reached the goal: scores compared
+    # Rollouts are not visits: the live scene's counts stay as they were.
+    visits = source.visits.copy()
+    lanes.load_lanes(source.snapshot(), np.zeros(6, dtype=np.int64))
+    for _ in range(5):
+        lanes.step(np.ones(6, dtype=np.int64))
+    assert np.array_equal(source.visits, visits) and not lanes.visits.any()
+    with pytest.raises(ValueError, match="3 agents to load into 6 lanes"):
+        lanes.load_lanes(snapshot, np.array([0, 1, 2]))
+
+
+def test_lanes_change_with_the_maze_at_the_same_tick():
+    source = make_scene("gridworld:blocking-maze", 1)
+    source.reset(0)
+    for _ in range(995):  # along the bottom row, into the left edge: alive, never at G
+        source.step(np.array([LEFT]))
+    assert source.alive[0] and source.layout_index == 0
+    before = source.snapshot()
+    agents = np.zeros(3, dtype=np.int64)
+    lanes = source.make_lanes(3)
+    lanes.load_lanes(before, agents)
+    # Up the left column, where the changed maze opens its gap: the change at tick 1000
+    # lets the agent through in the lanes exactly when it does in the scene.
+    assert_lanes_follow(source, lanes, agents, np.full((12, 1), UP))
+    assert source.layout_index == 1 and source.cell[0] < 3 * 9  # through the opened gap
+    # Lanes already changed go back to the old walls with a snapshot from before.
+    source.restore(before)
+    lanes.load_lanes(before, agents)
+    assert lanes.layout_index == 0 and lanes.clock == 995
+    assert_lanes_follow(source, lanes, agents, np.full((12, 1), UP))
+
+
+def test_lanes_have_no_time_limit():
+    source = scene("time_limit: 3\nmap:\nS...G\n")
+    source.step(np.array([LEFT]))
+    source.step(np.array([LEFT]))
+    lanes = source.make_lanes(2)
+    lanes.load_lanes(source.snapshot(), np.array([0, 0]))
+    _, _, truncated = source.step(np.array([LEFT]))
+    assert truncated[0]
+    _, _, truncated = lanes.step(np.array([LEFT, LEFT]))
+    assert not truncated.any() and lanes.alive.all()
+
+
+def test_lanes_on_a_slippery_map_slip_each_on_its_own():
+    source = scene("slip: 0.4\nmap:\n...\n.S.\n..G\n")
+    lanes = source.make_lanes(20_000)
+    lanes.load_lanes(source.snapshot(), np.zeros(20_000, dtype=np.int64))
+    lanes.step(np.full(20_000, UP))
+    assert abs(np.mean(lanes.cell == 1) - 0.6) < 0.02

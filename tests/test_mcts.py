@@ -14,6 +14,7 @@ from brains.mcts import MCTS, MCTSSettings, play_episodes
 from brains.registry import make_brain
 from brains.settings import SettingsError
 from brains.storage import load_brain, save_brain
+from game.arena import Budget, brain_shape, make_arena
 from game.scenes.cartpole import CartPoleScene
 from game.scenes.flappy import FlappyScene
 
@@ -311,3 +312,55 @@ def test_made_by_name_with_settings_and_saved_without_a_tree(tmp_path):
         make_brain("mcts:discount=1.5", shape, None, 0)
     with pytest.raises(ValueError, match="rollout_weights has 3 values"):
         make_brain("mcts:rollout_weights=1/1/1", shape, None, 0)
+
+
+# -- mazes: through the PlannerArena, rollouts batched in the gridworld's lanes ----------
+
+# Settings for mazes (the CartPole defaults find a goal only within about 20 random steps):
+# long rollouts, many per expansion (one batched step of 512 lanes costs little more than
+# one of 32), a discount so that a nearer goal is worth more, and a move worth the best
+# of its rollouts (in a deterministic maze any rollout's path is one the agent can walk).
+MAZE = "discount=0.95,backup=max,depth=60,simulations=2048,rollouts_per_action=128"
+
+
+def maze_run(key: str, settings: str, seed: int, budget: Budget) -> tuple[MCTS, list[float]]:
+    planner = make_brain(f"mcts:{settings}", brain_shape(key), None, seed)
+    arena = make_arena(key, planner, seed)
+    arena.run(budget)
+    assert planner.batched  # the rollouts ran in the gridworld's lanes
+    steps = arena.metrics.series.get("episode_steps")
+    return planner, [] if steps is None else [float(y) for y in steps._y]
+
+
+def test_walks_shortest_paths_in_the_4x4_gridworld():
+    # Every move costs 1: the CartPole defaults suffice, and from each of the 14 starts
+    # the agent walks a shortest path, which is the gridworld's "solved".
+    key = "gridworld:sutton-4x4"
+    planner = make_brain("mcts", brain_shape(key), None, 0)
+    arena = make_arena(key, planner, 0)
+    arena.run(Budget(max_episodes=20, until_solved=True))
+    assert arena.metrics.solved and arena.metrics.episodes == 14
+
+
+def test_finds_a_short_way_through_the_dyna_maze():
+    # Reward only at the goal, 14 moves from the start (a random walk needs hundreds).
+    # A search that leaves out the reward of the step into a node never enters the goal.
+    _, steps = maze_run("gridworld:dyna-maze", MAZE, 0, Budget(max_episodes=3, max_steps=300))
+    assert len(steps) == 3 and max(steps) <= 2 * 14, steps
+
+
+ROOM = ("............", "S..........G", "............")
+
+
+def test_wanders_a_room_until_the_goal_is_in_sight(tmp_path):
+    # The goal is beyond what rollouts of 3 steps see from the start: every move looks
+    # the same, and only ties broken at random move the agent about until it comes into
+    # sight. Ties to the lowest index go up, into the wall, for ever.
+    room = tmp_path / "room.txt"
+    room.write_text("step_reward: 0\ngoal_reward: 1\nmap:\n" + "\n".join(ROOM) + "\n")
+    # Every setting given: the test must not move with the gridworld's tuned defaults.
+    settings = (
+        "simulations=200,depth=3,discount=0.95,backup=mean,rollouts_per_action=8,exploration=2"
+    )
+    _, steps = maze_run(f"gridworld:{room}", settings, 0, Budget(max_episodes=2, max_steps=300))
+    assert len(steps) == 2, steps

@@ -18,7 +18,9 @@ means the greedy policy scores 100 from every start: it walks a shortest path. O
 slippery map no path is sure, and "solved" means reaching the goal in each of 20 episodes.
 
 The model, as transition and reward tables, is `tabular_model()`: what the dynamic
-programming planners plan in.
+programming planners plan in. A tree search plans in the scene itself: `make_lanes` and
+`load_lanes` copy one agent's state (cell, start, counts, the maze's clock and walls) into
+many lanes of a private scene, which play its rollouts together.
 """
 
 from __future__ import annotations
@@ -162,6 +164,7 @@ class GridWorldScene(Scene):
         self.clock = 0  # ticks with a move since reset: changing mazes change on it
         self.layout_index = 0
         self.visits = np.zeros(self.rows * self.cols, dtype=np.int64)  # for the view
+        self.count_visits = True  # off in a planner's lanes: rollouts are not visits
         self.layout_version = 0  # bumps whenever the grid changes
 
     @property
@@ -222,7 +225,8 @@ class GridWorldScene(Scene):
         if self.map.pits_restart:
             target = np.where(layout.pit[target], self.start, target)
         self.cell = np.where(moving, target, here)
-        np.add.at(self.visits, self.cell[moving], 1)
+        if self.count_visits:
+            np.add.at(self.visits, self.cell[moving], 1)
         self.steps += moving
         self.returns += rewards
         truncated = moving & ~terminated & (self.steps >= self.time_limit)
@@ -272,6 +276,31 @@ class GridWorldScene(Scene):
         self._set_layout(snapshot.layout)
         self.rng = np.random.default_rng()
         self.rng.bit_generator.state = snapshot.rng_state
+
+    def make_lanes(self, n: int) -> GridWorldScene:
+        """Lanes for a planner's rollouts: the same map, no time limit, and no visit counts
+        (they are the live scene's, for the view; rollouts are not visits)."""
+        lanes = GridWorldScene(self.map, n, self.final_layout, self.changed)
+        lanes.time_limit = 2**62
+        lanes.count_visits = False
+        return lanes
+
+    def load_lanes(self, snapshot: GridSnapshot, agents: np.ndarray) -> None:
+        if len(agents) != self.n:
+            raise ValueError(f"{len(agents)} agents to load into {self.n} lanes")
+        # Indexing copies: stepping the lanes never writes into the snapshot. The clock
+        # and layout come along, so a changing maze changes in the lanes when it would
+        # for the agent (from then on the clock counts the lanes' moves: other agents of
+        # the snapshot, which would move it too, are not in the lanes). The generator
+        # stays the lanes' own: on a slippery map each lane slips on its own luck.
+        self.cell = snapshot.cell[agents]
+        self.start = snapshot.start[agents]
+        self.alive = snapshot.alive[agents]
+        self.steps = snapshot.steps[agents]
+        self.returns = snapshot.returns[agents]
+        self.scores = snapshot.scores[agents]
+        self.clock = snapshot.clock
+        self._set_layout(snapshot.layout)
 
     def tabular_model(self) -> TabularModel:
         """The current grid as transition and reward tables (see brains/tabular_model.py)."""
