@@ -254,7 +254,17 @@ class MCTS(Planner):
             "rollouts_per_action": "32",
             "rollout_weights": "0.97/0.03",
             "backup": "max",
-        }
+        },
+        # A maze pays only at the goal, far away: many long rollouts, run in wide batches,
+        # and "max" keeps the one that got there (moves are sure on most maps; a slippery
+        # map does better with backup=mean).
+        "gridworld": {
+            "simulations": "2048",
+            "depth": "60",
+            "rollouts_per_action": "128",
+            "discount": "0.95",
+            "backup": "max",
+        },
     }
 
     def __init__(
