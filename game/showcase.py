@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from brains.base import Brain, Policy
+from brains.base import Brain, Planner, Policy
 from game.arena import ChartSpec
 from game.evaluation import SHOWCASE, episode_seed
 from game.metrics import Metrics
@@ -43,6 +43,8 @@ class ShowcaseArena:
         # A champion plays the maze its checks used (a changing maze in its changed form); a
         # person at the keyboard plays it from the start and sees it change.
         self.scene = make_scene(scene_name, 1, capped=False, changed=brain is not None)
+        if isinstance(brain, Planner) and not getattr(brain, "wants_tables", False):
+            brain.attach(self.scene)  # a tree search looks ahead in the scene it plays
         self.metrics = Metrics()
         self._playing = False
 

@@ -364,3 +364,14 @@ def test_wanders_a_room_until_the_goal_is_in_sight(tmp_path):
     )
     _, steps = maze_run(f"gridworld:{room}", settings, 0, Budget(max_episodes=2, max_steps=300))
     assert len(steps) == 2, steps
+
+
+def test_a_saved_tree_search_can_be_watched(tmp_path):
+    from game.showcase import ShowcaseArena
+
+    brain = make_brain("mcts:simulations=32", brain_shape("cartpole"), None, 0)
+    loaded = load_brain(save_brain(brain, tmp_path / "mcts"))
+    arena = ShowcaseArena("cartpole", loaded, 0)
+    for _ in range(30):
+        arena.tick()
+    assert arena.metrics.env_steps == 30
