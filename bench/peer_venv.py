@@ -11,13 +11,17 @@ uses the standard library, so the app's venv can import it.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import time
 from pathlib import Path
 
-from bench.venvs import REPO_ROOT, BenchVenv, cpu_torch_problems, installed_packages
+from bench.venvs import (
+    REPO_ROOT,
+    BenchVenv,
+    cpu_torch_problems,
+    installed_packages,
+    run_json_lines,
+)
 
 PEER_VENV = REPO_ROOT / "bench" / ".peer-venv"
 PEER_SCRIPT = REPO_ROOT / "bench" / "peer_neat_flappy.py"
@@ -108,25 +112,10 @@ def run_peer(
         # One process per seed: a killed seed loses only its own result, and every seed
         # starts from the same fresh interpreter.
         start = time.perf_counter()
-        try:
-            completed = subprocess.run(
-                command,
-                env=peer_env(),
-                stdout=subprocess.PIPE,
-                stderr=None if stream_progress else subprocess.DEVNULL,
-                text=True,
-                timeout=timeout_s + KILL_GRACE_S,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            results.append(_failed_result(seed, "killed", timeout_s + KILL_GRACE_S))
-            continue
-        lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
-        if completed.returncode != 0 or not lines:
-            elapsed = time.perf_counter() - start
-            results.append(_failed_result(seed, f"exit code {completed.returncode}", elapsed))
-            continue
-        results.extend(json.loads(line) for line in lines)
+        found = run_json_lines(command, peer_env(), timeout_s + KILL_GRACE_S, stream_progress)
+        if isinstance(found, str):
+            found = [_failed_result(seed, found, time.perf_counter() - start)]
+        results.extend(found)
     return results
 
 

@@ -11,13 +11,17 @@ standard library, so the app's venv can import it.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import time
 from pathlib import Path
 
-from bench.venvs import REPO_ROOT, BenchVenv, cpu_torch_problems, installed_packages
+from bench.venvs import (
+    REPO_ROOT,
+    BenchVenv,
+    cpu_torch_problems,
+    installed_packages,
+    run_json_lines,
+)
 
 SB3_VENV = REPO_ROOT / "bench" / ".sb3-venv"
 SB3_SCRIPT = REPO_ROOT / "bench" / "sb3_runner.py"
@@ -127,25 +131,11 @@ def run_sb3(
         ]
         # One process per seed: a killed seed loses only its own result, and every seed
         # starts from the same fresh interpreter.
-        try:
-            completed = subprocess.run(
-                command,
-                env=sb3_env(threads),
-                stdout=subprocess.PIPE,
-                stderr=None if stream_progress else subprocess.DEVNULL,
-                text=True,
-                timeout=timeout_s + KILL_GRACE_S,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            results.append(_failed_result(algo, seed, "killed", total_steps))
-            continue
-        lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
-        if completed.returncode != 0 or not lines:
-            reason = f"exit code {completed.returncode}"
-            results.append(_failed_result(algo, seed, reason, total_steps))
-            continue
-        results.extend(json.loads(line) for line in lines)
+        timeout = timeout_s + KILL_GRACE_S
+        found = run_json_lines(command, sb3_env(threads), timeout, stream_progress)
+        if isinstance(found, str):
+            found = [_failed_result(algo, seed, found, total_steps)]
+        results.extend(found)
     return results
 
 

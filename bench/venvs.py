@@ -91,3 +91,27 @@ class BenchVenv:
             raise RuntimeError(f"{self.path}: " + "; ".join(problems))
         stamp.write_text(self.fingerprint())
         return python
+
+
+def run_json_lines(
+    command: list[str], env: dict[str, str], timeout_s: float, stream_progress: bool
+) -> list[dict] | str:
+    """Run a peer's process and return the JSON objects it printed one per line, or the
+    reason it gave none ("killed" past `timeout_s`, or its exit code). Its progress goes
+    to our stderr when `stream_progress`, else nowhere."""
+    try:
+        completed = subprocess.run(
+            command,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=None if stream_progress else subprocess.DEVNULL,
+            text=True,
+            timeout=timeout_s,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return "killed"
+    lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
+    if completed.returncode != 0 or not lines:
+        return f"exit code {completed.returncode}"
+    return [json.loads(line) for line in lines]
