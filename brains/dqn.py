@@ -13,7 +13,6 @@ when no DQN runs.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from brains.base import (
     shape_from_meta,
     write_brain,
 )
+from brains.flat_mlp import FlatAdam, FlatMLP, clip_norm_
 from brains.replay import ReplayBuffer
 
 
@@ -94,26 +94,16 @@ def import_torch(threads: int) -> Any:
     return torch
 
 
-def q_network(torch: Any, obs_dim: int, hidden: list[int], n_actions: int) -> Any:
-    layers, width = [], obs_dim
-    for size in hidden:
-        layers += [torch.nn.Linear(width, size), torch.nn.ReLU()]
-        width = size
-    layers.append(torch.nn.Linear(width, n_actions))
-    return torch.nn.Sequential(*layers)
-
-
-def td_targets(torch, rewards, terminated, next_obs, online, target, gamma: float, double: bool):
+def td_targets(rewards, terminated, next_online, next_target, gamma: float, double: bool):
     """y = r + gamma (1 - terminated) Q_target(s', a*), a* chosen by the online network
-    (Double DQN) or by the target network itself (plain DQN)."""
-    with torch.no_grad():
-        next_q = target(next_obs)
-        if double:
-            best = online(next_obs).argmax(dim=1, keepdim=True)
-            next_value = next_q.gather(1, best).squeeze(1)
-        else:
-            next_value = next_q.max(dim=1).values
-        return rewards + gamma * (1.0 - terminated) * next_value
+    (Double DQN) or by the target network itself (plain DQN). `next_online` and
+    `next_target` are the two networks' values of the next observations."""
+    if double:
+        best = next_online.argmax(dim=1, keepdim=True)
+        next_value = next_target.gather(1, best).squeeze(1)
+    else:
+        next_value = next_target.max(dim=1).values
+    return rewards + gamma * (1.0 - terminated) * next_value
 
 
 class DQN(Learner):
@@ -132,9 +122,10 @@ class DQN(Learner):
         self.envs = population
         self.torch = torch = import_torch(s.threads)
         torch.manual_seed(seed)
-        self.online = q_network(torch, shape.obs_dim, s.layer_sizes, shape.n_actions)
-        self.target = copy.deepcopy(self.online)
-        self.optimizer = torch.optim.Adam(self.online.parameters(), lr=s.lr)
+        self.online = FlatMLP(torch, [shape.obs_dim, *s.layer_sizes, shape.n_actions])
+        self.target = FlatMLP(torch, self.online.sizes)
+        self.target.copy_from(self.online)
+        self.optimizer = FlatAdam(torch, len(self.online.params))
         self.buffer = ReplayBuffer(s.buffer, shape.obs_dim)
         explore, sample = np.random.SeedSequence(seed).spawn(2)
         self.rng = np.random.default_rng(explore)
@@ -162,8 +153,7 @@ class DQN(Learner):
 
     def greedy(self, observations: np.ndarray) -> np.ndarray:
         torch = self.torch
-        with torch.no_grad():
-            values = self.online(torch.as_tensor(observations, dtype=torch.float32))
+        values = self.online(torch.as_tensor(observations, dtype=torch.float32))
         return values.argmax(dim=1).numpy()
 
     def act(self, observations: np.ndarray) -> np.ndarray:
@@ -195,40 +185,40 @@ class DQN(Learner):
 
     def _learn(self) -> None:
         torch, s = self.torch, self.settings
-        for group in self.optimizer.param_groups:
-            group["lr"] = self.learning_rate()
         mb = self.buffer.sample(self._sample_rng, s.batch)
         obs = torch.as_tensor(mb.observations)
         next_obs = torch.as_tensor(mb.next_observations)
         actions = torch.as_tensor(mb.actions).unsqueeze(1)
+        n = len(obs)
+        # One pass of the online network over s and s' together: its values of s are
+        # trained, its values of s' choose the Double DQN action.
+        layers = self.online.activations(torch.cat((obs, next_obs)))
+        values = layers[-1]
+        q = values[:n].gather(1, actions).squeeze(1)
         y = td_targets(
-            torch,
             torch.as_tensor(mb.rewards),
             torch.as_tensor(mb.terminated),
-            next_obs,
-            self.online,
-            self.target,
+            values[n:],
+            self.target(next_obs),
             s.gamma,
             s.double,
         )
-        q = self.online(obs).gather(1, actions).squeeze(1)
-        loss = torch.nn.functional.smooth_l1_loss(q, y)
-        self.optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(self.online.parameters(), s.max_grad_norm)
-        self.optimizer.step()
+        error = q - y
+        # The Huber loss's gradient is the error clipped to [-1, 1]; only the taken
+        # action's output receives it. Mean over the batch, as smooth_l1_loss.
+        grad_output = torch.zeros_like(values[:n]).scatter_(
+            1, actions, error.clamp(-1.0, 1.0).div_(n).unsqueeze(1)
+        )
+        grad = self.online.gradient([layer[:n] for layer in layers], grad_output)
+        clip_norm_(grad, s.max_grad_norm)
+        self.optimizer.step(self.online.params, grad, self.learning_rate())
         self.updates += 1
-        value = float(loss.item())
+        value = float(torch.nn.functional.smooth_l1_loss(q, y))
         self.loss = value if self.loss is None else 0.99 * self.loss + 0.01 * value
-        self.mean_q = float(q.mean().item())
+        self.mean_q = float(q.mean())
 
     def _update_target(self) -> None:
-        tau = self.settings.tau
-        with self.torch.no_grad():
-            for mine, theirs in zip(
-                self.target.parameters(), self.online.parameters(), strict=True
-            ):
-                mine.mul_(1.0 - tau).add_(theirs, alpha=tau)
+        self.target.copy_from(self.online, self.settings.tau)
 
     def end_episodes(self, count: int) -> None:
         self.episodes += count

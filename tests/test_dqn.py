@@ -9,6 +9,7 @@ import pytest
 
 from brains.base import BrainShape, Transitions
 from brains.dqn import DQN, DQNSettings, td_targets
+from brains.flat_mlp import FlatAdam, FlatMLP, clip_norm_
 from brains.registry import make_brain
 from brains.replay import ReplayBuffer
 from brains.settings import SettingsError
@@ -53,22 +54,59 @@ def test_sampling_draws_rows_that_belong_together():
 def test_targets_stop_at_true_ends_and_double_dqn_lets_the_online_net_choose():
     import torch
 
-    class Fixed(torch.nn.Module):
-        def __init__(self, values):
-            super().__init__()
-            self.values = torch.tensor(values, dtype=torch.float32)
-
-        def forward(self, obs):
-            return self.values[: len(obs)]
-
-    online = Fixed([[1.0, 5.0], [1.0, 5.0]])  # prefers action 1
-    target = Fixed([[3.0, 2.0], [3.0, 2.0]])  # values action 0 more
-    rewards, next_obs = torch.tensor([1.0, 1.0]), torch.zeros(2, 4)
+    next_online = torch.tensor([[1.0, 5.0], [1.0, 5.0]])  # prefers action 1
+    next_target = torch.tensor([[3.0, 2.0], [3.0, 2.0]])  # values action 0 more
+    rewards = torch.tensor([1.0, 1.0])
     terminated = torch.tensor([0.0, 1.0])  # the second transition ended for real
-    double = td_targets(torch, rewards, terminated, next_obs, online, target, 0.5, double=True)
-    plain = td_targets(torch, rewards, terminated, next_obs, online, target, 0.5, double=False)
+    double = td_targets(rewards, terminated, next_online, next_target, 0.5, double=True)
+    plain = td_targets(rewards, terminated, next_online, next_target, 0.5, double=False)
     assert double.tolist() == [1.0 + 0.5 * 2.0, 1.0]  # target's value of the online choice
     assert plain.tolist() == [1.0 + 0.5 * 3.0, 1.0]  # target's own max
+
+
+def test_the_hand_written_gradient_equals_autograds():
+    import torch
+
+    torch.manual_seed(0)
+    net = FlatMLP(torch, [4, 16, 8, 3])
+    reference = torch.nn.Sequential(
+        torch.nn.Linear(4, 16),
+        torch.nn.ReLU(),
+        torch.nn.Linear(16, 8),
+        torch.nn.ReLU(),
+        torch.nn.Linear(8, 3),
+    )
+    reference.load_state_dict(net.state_dict())
+    x, weights = torch.randn(32, 4), torch.randn(32, 3)
+    (reference(x) * weights).sum().backward()  # d(loss)/d(output) = weights
+    expected = torch.cat([p.grad.reshape(-1) for p in reference.parameters()])
+    layers = net.activations(x)
+    assert torch.allclose(layers[-1], reference(x).detach(), atol=1e-6)
+    assert torch.allclose(net.gradient(layers, weights), expected, atol=1e-5)
+
+
+def test_flat_adam_and_clipping_follow_torch_step_for_step():
+    import torch
+
+    torch.manual_seed(1)
+    net = FlatMLP(torch, [3, 5, 2])
+    reference = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.ReLU(), torch.nn.Linear(5, 2))
+    reference.load_state_dict(net.state_dict())
+    adam, torch_adam = FlatAdam(torch, len(net.params)), torch.optim.Adam(reference.parameters())
+    for _ in range(20):
+        x, weights = torch.randn(8, 3), torch.randn(8, 2) * 10
+        reference.zero_grad()
+        (reference(x) * weights).sum().backward()
+        torch.nn.utils.clip_grad_norm_(reference.parameters(), 1.0)
+        torch_adam.step()
+        grad = net.gradient(net.activations(x), weights)
+        clip_norm_(grad, 1.0)
+        adam.step(net.params, grad, lr=1e-3)
+    flat_reference = torch.cat([p.detach().reshape(-1) for p in reference.parameters()])
+    assert torch.allclose(net.params, flat_reference, atol=1e-6)
+    restored = FlatAdam(torch, len(net.params))
+    restored.load_state_dict(torch_adam.state_dict())  # brains saved before FlatAdam existed
+    assert restored.steps == 20 and torch.allclose(restored.exp_avg, adam.exp_avg, atol=1e-6)
 
 
 def test_epsilon_falls_linearly_to_its_end():
