@@ -111,7 +111,9 @@ class GreedyPolicy:
 class Transitions:
     """One tick of experience from the agents that were playing: row i is one agent's
     (o, a, r, o', terminated, truncated). A truncated episode was cut by a time limit,
-    so its value still bootstraps from o'; a terminated one ended for real."""
+    so its value still bootstraps from o'; a terminated one ended for real. `agents`
+    says which agent each row is (None: row i is agent i), so a learner can follow each
+    agent's episode across ticks."""
 
     observations: np.ndarray
     actions: np.ndarray
@@ -119,6 +121,7 @@ class Transitions:
     next_observations: np.ndarray
     terminated: np.ndarray
     truncated: np.ndarray
+    agents: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.actions)

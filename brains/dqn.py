@@ -28,7 +28,7 @@ from brains.base import (
     write_brain,
 )
 from brains.flat_mlp import FlatAdam, FlatMLP, clip_norm_
-from brains.replay import ReplayBuffer
+from brains.replay import NStepReturns, ReplayBuffer
 
 
 @dataclass
@@ -39,6 +39,7 @@ class DQNSettings:
     # decay a DQN that has solved CartPole tends to unlearn it (bench/dqn_vs_sb3).
     lr_decay_steps: int = 50_000
     gamma: float = 0.99
+    n_step: int = 1  # rewards summed over this many steps before bootstrapping
     batch: int = 64  # transitions per gradient step
     buffer: int = 50_000  # replay capacity
     learning_starts: int = 1_000  # environment steps before the first update
@@ -69,6 +70,7 @@ class DQNSettings:
             "target_every",
             "max_grad_norm",
             "threads",
+            "n_step",
         )
         for key in positive:
             if not getattr(self, key) > 0:
@@ -94,16 +96,17 @@ def import_torch(threads: int) -> Any:
     return torch
 
 
-def td_targets(rewards, terminated, next_online, next_target, gamma: float, double: bool):
-    """y = r + gamma (1 - terminated) Q_target(s', a*), a* chosen by the online network
+def td_targets(rewards, terminated, discounts, next_online, next_target, double: bool):
+    """y = r + discount (1 - terminated) Q_target(s', a*), a* chosen by the online network
     (Double DQN) or by the target network itself (plain DQN). `next_online` and
-    `next_target` are the two networks' values of the next observations."""
+    `next_target` are the two networks' values of the next observations; the discount is
+    gamma, or gamma^k after a k-step return."""
     if double:
         best = next_online.argmax(dim=1, keepdim=True)
         next_value = next_target.gather(1, best).squeeze(1)
     else:
         next_value = next_target.max(dim=1).values
-    return rewards + gamma * (1.0 - terminated) * next_value
+    return rewards + discounts * (1.0 - terminated) * next_value
 
 
 class DQN(Learner):
@@ -127,6 +130,7 @@ class DQN(Learner):
         self.target.copy_from(self.online)
         self.optimizer = FlatAdam(torch, len(self.online.params))
         self.buffer = ReplayBuffer(s.buffer, shape.obs_dim)
+        self.n_step = NStepReturns(s.n_step, s.gamma)
         explore, sample = np.random.SeedSequence(seed).spawn(2)
         self.rng = np.random.default_rng(explore)
         self._sample_rng = np.random.default_rng(sample)
@@ -167,9 +171,9 @@ class DQN(Learner):
         if not len(batch):
             return
         s = self.settings
-        self.buffer.add(batch)
+        self.buffer.add(*self.n_step.fold(batch))
         before, self.env_steps = self.env_steps, self.env_steps + len(batch)
-        if self.env_steps < s.learning_starts:
+        if self.env_steps < s.learning_starts or not len(self.buffer):
             return
         phases = self.env_steps // s.train_every - before // s.train_every
         for _ in range(phases * s.gradient_steps):
@@ -198,9 +202,9 @@ class DQN(Learner):
         y = td_targets(
             torch.as_tensor(mb.rewards),
             torch.as_tensor(mb.terminated),
+            torch.as_tensor(mb.discounts),
             values[n:],
             self.target(next_obs),
-            s.gamma,
             s.double,
         )
         error = q - y

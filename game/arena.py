@@ -354,6 +354,7 @@ class LearnerArena(Arena):
                 next_obs[playing],
                 terminated[playing],
                 truncated[playing],
+                np.flatnonzero(playing),
             )
         )
         metrics.env_steps += int(np.count_nonzero(playing))

@@ -11,7 +11,7 @@ from brains.base import BrainShape, Transitions
 from brains.dqn import DQN, DQNSettings, td_targets
 from brains.flat_mlp import FlatAdam, FlatMLP, clip_norm_
 from brains.registry import make_brain
-from brains.replay import ReplayBuffer
+from brains.replay import NStepReturns, ReplayBuffer
 from brains.settings import SettingsError
 from brains.storage import BrainFileError, load_brain, save_brain
 from game.arena import Budget, brain_shape, make_arena
@@ -27,18 +27,18 @@ def transitions(start: int, count: int) -> Transitions:
 
 def test_the_replay_ring_wraps_around_keeping_the_newest():
     ring = ReplayBuffer(capacity=5, obs_dim=4)
-    ring.add(transitions(0, 3))
+    ring.add(transitions(0, 3), 0.9)
     assert len(ring) == 3 and ring.position == 3
-    ring.add(transitions(3, 4))  # 7 transitions into 5 places
+    ring.add(transitions(3, 4), 0.9)  # 7 transitions into 5 places
     assert len(ring) == 5 and ring.position == 2
     assert sorted(ring.rewards.tolist()) == [2.0, 3.0, 4.0, 5.0, 6.0]
-    ring.add(transitions(7, 12))  # more than the ring holds at once: the newest 5 stay
+    ring.add(transitions(7, 12), 0.9)  # more than the ring holds at once: the newest 5 stay
     assert sorted(ring.rewards.tolist()) == [14.0, 15.0, 16.0, 17.0, 18.0]
 
 
 def test_sampling_draws_rows_that_belong_together():
     ring = ReplayBuffer(capacity=100, obs_dim=4)
-    ring.add(transitions(0, 30))
+    ring.add(transitions(0, 30), np.arange(30) / 100)
     batch = ring.sample(np.random.default_rng(0), 500)
     assert batch.observations.shape == (500, 4)
     ids = batch.rewards.astype(int)
@@ -49,6 +49,7 @@ def test_sampling_draws_rows_that_belong_together():
     assert np.array_equal(
         batch.terminated, (ids % 3 == 0).astype(np.float32)
     )  # truncation is not stored
+    assert np.allclose(batch.discounts, ids / 100)
 
 
 def test_targets_stop_at_true_ends_and_double_dqn_lets_the_online_net_choose():
@@ -58,10 +59,45 @@ def test_targets_stop_at_true_ends_and_double_dqn_lets_the_online_net_choose():
     next_target = torch.tensor([[3.0, 2.0], [3.0, 2.0]])  # values action 0 more
     rewards = torch.tensor([1.0, 1.0])
     terminated = torch.tensor([0.0, 1.0])  # the second transition ended for real
-    double = td_targets(rewards, terminated, next_online, next_target, 0.5, double=True)
-    plain = td_targets(rewards, terminated, next_online, next_target, 0.5, double=False)
+    double = td_targets(rewards, terminated, 0.5, next_online, next_target, double=True)
+    plain = td_targets(rewards, terminated, 0.5, next_online, next_target, double=False)
     assert double.tolist() == [1.0 + 0.5 * 2.0, 1.0]  # target's value of the online choice
     assert plain.tolist() == [1.0 + 0.5 * 3.0, 1.0]  # target's own max
+
+
+def one_step(agents, rewards, terminated=(), truncated=()) -> Transitions:
+    """A tick for `agents` whose observations are [agent, reward] (to tell rows apart)."""
+    count = len(agents)
+    obs = np.array([[a, r] for a, r in zip(agents, rewards, strict=True)], dtype=np.float32)
+    return Transitions(
+        obs,
+        np.zeros(count, dtype=np.int64),
+        np.array(rewards, dtype=np.float32),
+        obs + 100,
+        np.isin(agents, terminated),
+        np.isin(agents, truncated),
+        np.array(agents),
+    )
+
+
+def test_n_step_returns_sum_each_agents_rewards_and_stop_at_true_ends():
+    fold = NStepReturns(3, 0.5).fold
+    out, discounts = fold(one_step([0, 1], [1, 10]))
+    assert len(out) == 0  # nobody has three steps yet
+    fold(one_step([0, 1], [2, 20]))
+    out, discounts = fold(one_step([0, 1], [4, 40], terminated=[1]))
+    # agent 0: 1 + 0.5*2 + 0.25*4 bootstraps from its third next observation with 0.5^3;
+    # agent 1 ended for real: all three of its pending steps come out, none bootstrap
+    assert out.rewards.tolist() == [3.0, 30.0, 40.0, 40.0]
+    assert out.observations[:, 1].tolist() == [1, 10, 20, 40]
+    assert out.next_observations.tolist() == [[100, 104], [101, 140], [101, 140], [101, 140]]
+    assert out.terminated.tolist() == [False, True, True, True]
+    assert discounts.tolist() == [0.125, 0.125, 0.25, 0.5]
+    out, discounts = fold(one_step([0], [8], truncated=[0]))  # a time limit: bootstrap
+    assert out.rewards.tolist() == [2 + 0.5 * 4 + 0.25 * 8, 4 + 0.5 * 8, 8.0]
+    assert not out.terminated.any() and discounts.tolist() == [0.125, 0.25, 0.5]
+    out, discounts = NStepReturns(1, 0.9).fold(one_step([3], [5]))
+    assert out.rewards.tolist() == [5.0] and discounts.tolist() == [np.float32(0.9)]
 
 
 def test_the_hand_written_gradient_equals_autograds():
