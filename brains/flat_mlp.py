@@ -35,7 +35,8 @@ class FlatMLP:
             bound = 1.0 / math.sqrt(weight.shape[1])
             weight.uniform_(-bound, bound)
             bias.uniform_(-bound, bound)
-        self._shapes = shapes
+        self._grad = torch.zeros_like(self.params)  # reused by every gradient()
+        self._grad_layers = self._views(self._grad, shapes)
 
     @staticmethod
     def _views(flat: Any, shapes: list[tuple[int, ...]]) -> list[tuple[Any, Any]]:
@@ -62,19 +63,18 @@ class FlatMLP:
 
     def gradient(self, activations: list[Any], grad_output: Any) -> Any:
         """d(loss)/d(params) as one flat tensor, given `activations` of a batch and
-        d(loss)/d(output) for it."""
+        d(loss)/d(output) for it. The tensor is this network's own, overwritten by the
+        next call."""
         torch = self.torch
-        grad = torch.empty_like(self.params)
-        grad_layers = self._views(grad, self._shapes)
         delta = grad_output
         for index in range(len(self.layers) - 1, -1, -1):
             weight = self.layers[index][0]
-            grad_weight, grad_bias = grad_layers[index]
+            grad_weight, grad_bias = self._grad_layers[index]
             torch.mm(delta.t(), activations[index], out=grad_weight)
             torch.sum(delta, 0, out=grad_bias)
             if index:  # through the layer, then through the ReLU before it
                 delta = torch.mm(delta, weight).mul_(activations[index] > 0)
-        return grad
+        return self._grad
 
     def copy_from(self, other: FlatMLP, tau: float = 1.0) -> None:
         """Move these weights toward `other`'s by `tau` (1: copy them)."""
@@ -103,10 +103,11 @@ class FlatMLP:
             bias.copy_(state[f"{2 * index}.bias"])
 
 
-def clip_norm_(grad: Any, max_norm: float) -> Any:
+def clip_norm_(grad: Any, max_norm: float) -> float:
     """Scale `grad` down to `max_norm` if it is longer, as torch's clip_grad_norm_ does."""
-    norm = grad.norm()
-    grad.mul_((max_norm / (norm + 1e-6)).clamp_(max=1.0))
+    norm = float(grad.norm())
+    if norm + 1e-6 > max_norm:
+        grad.mul_(max_norm / (norm + 1e-6))
     return norm
 
 
