@@ -40,8 +40,6 @@ class DQNSettings:
     lr_decay_steps: int = 50_000
     gamma: float = 0.99
     n_step: int = 1  # rewards summed over this many steps before bootstrapping
-    priority: float = 0.0  # prioritized replay's alpha (0: uniform sampling)
-    priority_beta: float = 0.5  # how much of prioritized sampling's bias is undone
     batch: int = 64  # transitions per gradient step
     buffer: int = 50_000  # replay capacity
     learning_starts: int = 1_000  # environment steps before the first update
@@ -79,7 +77,7 @@ class DQNSettings:
                 return f"{key} must be above 0, got {getattr(self, key)}"
         if self.learning_starts < 0 or self.exploration_steps < 0 or self.lr_decay_steps < 0:
             return "learning_starts, exploration_steps and lr_decay_steps must be 0 or more"
-        for key in ("gamma", "tau", "epsilon_start", "epsilon_end", "priority", "priority_beta"):
+        for key in ("gamma", "tau", "epsilon_start", "epsilon_end"):
             if not 0 <= getattr(self, key) <= 1:
                 return f"{key} must be between 0 and 1, got {getattr(self, key)}"
         if self.tau == 0:
@@ -131,7 +129,7 @@ class DQN(Learner):
         self.target = FlatMLP(torch, self.online.sizes)
         self.target.copy_from(self.online)
         self.optimizer = FlatAdam(torch, len(self.online.params))
-        self.buffer = ReplayBuffer(s.buffer, shape.obs_dim, s.priority)
+        self.buffer = ReplayBuffer(s.buffer, shape.obs_dim)
         self.n_step = NStepReturns(s.n_step, s.gamma)
         explore, sample = np.random.SeedSequence(seed).spawn(2)
         self.rng = np.random.default_rng(explore)
@@ -191,7 +189,7 @@ class DQN(Learner):
 
     def _learn(self) -> None:
         torch, s = self.torch, self.settings
-        mb = self.buffer.sample(self._sample_rng, s.batch, s.priority_beta)
+        mb = self.buffer.sample(self._sample_rng, s.batch)
         obs = torch.as_tensor(mb.observations)
         next_obs = torch.as_tensor(mb.next_observations)
         actions = torch.as_tensor(mb.actions).unsqueeze(1)
@@ -212,11 +210,9 @@ class DQN(Learner):
         error = q - y
         # The Huber loss's gradient is the error clipped to [-1, 1]; only the taken
         # action's output receives it. Mean over the batch, as smooth_l1_loss.
-        step = error.clamp(-1.0, 1.0).div_(n)
-        if mb.weights is not None:
-            step.mul_(torch.as_tensor(mb.weights))
-            self.buffer.update_priorities(mb.rows, error.numpy())
-        grad_output = torch.zeros_like(values[:n]).scatter_(1, actions, step.unsqueeze(1))
+        grad_output = torch.zeros_like(values[:n]).scatter_(
+            1, actions, error.clamp(-1.0, 1.0).div_(n).unsqueeze(1)
+        )
         grad = self.online.gradient([layer[:n] for layer in layers], grad_output)
         clip_norm_(grad, s.max_grad_norm)
         self.optimizer.step(self.online.params, grad, self.learning_rate())

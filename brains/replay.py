@@ -26,18 +26,10 @@ class Minibatch:
     next_observations: np.ndarray
     terminated: np.ndarray
     discounts: np.ndarray  # what the bootstrapped value is multiplied by
-    rows: np.ndarray  # where in the ring they are, to update their priorities
-    weights: np.ndarray | None = None  # importance weights when sampled by priority
 
 
 class ReplayBuffer:
-    """Uniform, or with `alpha` above 0, prioritized by the size of each transition's last
-    TD error (Schaul et al. 2016, proportional): P(i) ~ (|delta_i| + 0.01)^alpha, and
-    importance weights (N P(i))^-beta, scaled to at most 1, undo the bias."""
-
-    PRIORITY_FLOOR = 0.01  # so no transition's chance falls to zero
-
-    def __init__(self, capacity: int, obs_dim: int, alpha: float = 0.0) -> None:
+    def __init__(self, capacity: int, obs_dim: int) -> None:
         if capacity < 1:
             raise ValueError(
                 f"a replay buffer needs room for at least 1 transition, got {capacity}"
@@ -49,9 +41,6 @@ class ReplayBuffer:
         self.rewards = np.zeros(capacity, dtype=np.float32)
         self.terminated = np.zeros(capacity, dtype=np.float32)  # 1.0 where the task ended
         self.discounts = np.zeros(capacity, dtype=np.float32)
-        self.alpha = alpha
-        self.priorities = np.zeros(capacity if alpha else 0)  # (|delta| + floor)^alpha
-        self._max_priority = 1.0  # new transitions get the largest priority seen
         self.size = 0  # transitions held
         self.position = 0  # where the next one goes
 
@@ -70,26 +59,13 @@ class ReplayBuffer:
         self.rewards[rows] = batch.rewards[keep]
         self.terminated[rows] = batch.terminated[keep]
         self.discounts[rows] = discounts[keep]
-        if self.alpha:
-            self.priorities[rows] = self._max_priority
         self.position = int((self.position + count) % self.capacity)
         self.size = min(self.size + count, self.capacity)
 
-    def sample(self, rng: np.random.Generator, count: int, beta: float = 1.0) -> Minibatch:
+    def sample(self, rng: np.random.Generator, count: int) -> Minibatch:
         if self.size == 0:
             raise ValueError("cannot sample from an empty replay buffer")
-        weights = None
-        if self.alpha:
-            # One draw in each of `count` equal slices of the total priority; a cumulative
-            # sum is a few tens of microseconds at this size, and simpler than a sum tree.
-            cumulative = np.cumsum(self.priorities[: self.size])
-            total = cumulative[-1]
-            points = (np.arange(count) + rng.random(count)) * (total / count)
-            rows = np.minimum(np.searchsorted(cumulative, points, side="right"), self.size - 1)
-            weights = (self.priorities[rows] * (self.size / total)) ** -beta
-            weights = (weights / weights.max()).astype(np.float32)
-        else:
-            rows = rng.integers(0, self.size, count)
+        rows = rng.integers(0, self.size, count)
         return Minibatch(
             self.observations[rows],
             self.actions[rows],
@@ -97,17 +73,7 @@ class ReplayBuffer:
             self.next_observations[rows],
             self.terminated[rows],
             self.discounts[rows],
-            rows,
-            weights,
         )
-
-    def update_priorities(self, rows: np.ndarray, errors: np.ndarray) -> None:
-        """Set the sampled transitions' priorities from their new TD errors."""
-        if not self.alpha:
-            return
-        size = np.abs(errors) + self.PRIORITY_FLOOR
-        self.priorities[rows] = size**self.alpha
-        self._max_priority = max(self._max_priority, float(size.max()) ** self.alpha)
 
 
 class NStepReturns:
