@@ -48,6 +48,7 @@ class DQNSettings:
     target_every: int = 250  # environment steps between target-network updates
     tau: float = 1.0  # 1: copy the online network; below 1: move the target this far toward it
     double: bool = True  # Double DQN targets
+    dueling: bool = False  # separate value and advantage outputs
     epsilon_start: float = 1.0
     epsilon_end: float = 0.02
     exploration_steps: int = 5_000  # steps over which epsilon falls linearly to its end
@@ -96,6 +97,15 @@ def import_torch(threads: int) -> Any:
     return torch
 
 
+def dueling_head(torch: Any, n_actions: int) -> Any:
+    """Q_j = V + A_j - mean(A) (Wang et al. 2016) as a matrix over the outputs
+    [V, A_1 .. A_n]: a fixed linear map, so its gradient is the same matrix, transposed."""
+    head = torch.full((n_actions, n_actions + 1), -1.0 / n_actions)
+    head[:, 0] = 1.0
+    head[:, 1:] += torch.eye(n_actions)
+    return head
+
+
 def td_targets(rewards, terminated, discounts, next_online, next_target, double: bool):
     """y = r + discount (1 - terminated) Q_target(s', a*), a* chosen by the online network
     (Double DQN) or by the target network itself (plain DQN). `next_online` and
@@ -125,7 +135,10 @@ class DQN(Learner):
         self.envs = population
         self.torch = torch = import_torch(s.threads)
         torch.manual_seed(seed)
-        self.online = FlatMLP(torch, [shape.obs_dim, *s.layer_sizes, shape.n_actions])
+        # A dueling network's outputs are [V, A_1 .. A_n]; `head` turns them into Q values.
+        self.head = dueling_head(torch, shape.n_actions) if s.dueling else None
+        outputs = shape.n_actions + 1 if s.dueling else shape.n_actions
+        self.online = FlatMLP(torch, [shape.obs_dim, *s.layer_sizes, outputs])
         self.target = FlatMLP(torch, self.online.sizes)
         self.target.copy_from(self.online)
         self.optimizer = FlatAdam(torch, len(self.online.params))
@@ -157,8 +170,11 @@ class DQN(Learner):
 
     def greedy(self, observations: np.ndarray) -> np.ndarray:
         torch = self.torch
-        values = self.online(torch.as_tensor(observations, dtype=torch.float32))
+        values = self.q_values(self.online(torch.as_tensor(observations, dtype=torch.float32)))
         return values.argmax(dim=1).numpy()
+
+    def q_values(self, outputs: Any) -> Any:
+        return outputs if self.head is None else outputs @ self.head.t()
 
     def act(self, observations: np.ndarray) -> np.ndarray:
         return epsilon_greedy(
@@ -197,14 +213,14 @@ class DQN(Learner):
         # One pass of the online network over s and s' together: its values of s are
         # trained, its values of s' choose the Double DQN action.
         layers = self.online.activations(torch.cat((obs, next_obs)))
-        values = layers[-1]
+        values = self.q_values(layers[-1])
         q = values[:n].gather(1, actions).squeeze(1)
         y = td_targets(
             torch.as_tensor(mb.rewards),
             torch.as_tensor(mb.terminated),
             torch.as_tensor(mb.discounts),
             values[n:],
-            self.target(next_obs),
+            self.q_values(self.target(next_obs)),
             s.double,
         )
         error = q - y
@@ -213,6 +229,8 @@ class DQN(Learner):
         grad_output = torch.zeros_like(values[:n]).scatter_(
             1, actions, error.clamp(-1.0, 1.0).div_(n).unsqueeze(1)
         )
+        if self.head is not None:  # back through the fixed linear head
+            grad_output = grad_output @ self.head
         grad = self.online.gradient([layer[:n] for layer in layers], grad_output)
         clip_norm_(grad, s.max_grad_norm)
         self.optimizer.step(self.online.params, grad, self.learning_rate())
@@ -253,7 +271,7 @@ class DQN(Learner):
     def save(self, directory: Path) -> None:
         extra = {
             "network": {
-                "sizes": [self.shape.obs_dim, *self.settings.layer_sizes, self.shape.n_actions],
+                "sizes": self.online.sizes,
                 "hidden": "relu",
             },
             "env_steps": self.env_steps,
