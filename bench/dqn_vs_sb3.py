@@ -28,9 +28,9 @@ CHECK_EVERY = 2_000
 ZOO_STEPS = {"dqn": 50_000, "ppo": 100_000}
 
 
-def ours(seed: int, total_steps: int, brain: str, threads: int) -> dict:
+def ours(seed: int, total_steps: int, brain: str, threads: int, envs: int | None) -> dict:
     arena = make_arena(
-        "cartpole", make_brain(f"{brain}", brain_shape("cartpole"), None, seed), seed
+        "cartpole", make_brain(f"{brain}", brain_shape("cartpole"), envs, seed), seed
     )
     arena.brain.torch.set_num_threads(threads)
     arena.CHECK_EVERY = CHECK_EVERY
@@ -87,11 +87,14 @@ def main() -> None:
     )
     parser.add_argument("--threads", type=int, default=1, help="torch threads, both sides")
     parser.add_argument("--brain", default="dqn", help="our brain and settings")
+    parser.add_argument(
+        "--envs", type=int, default=None, help="environments our DQN steps at once (default 8)"
+    )
     parser.add_argument("--no-sb3", action="store_true", help="time only our DQN")
     parser.add_argument("--no-ppo", action="store_true")
     args = parser.parse_args()
     seeds = list(range(args.seeds))
-    results = {"ours": [ours(s, args.steps, args.brain, args.threads) for s in seeds]}
+    results = {"ours": [ours(s, args.steps, args.brain, args.threads, args.envs) for s in seeds]}
     for r in results["ours"]:
         print(
             f"ours seed {r['seed']}: solved at {r['solved_at_steps']} steps, "
@@ -112,7 +115,7 @@ def main() -> None:
         "final checks",
     ]
     labels = {
-        "ours": f"ours: {args.brain}, {args.steps:,} steps",
+        "ours": f"ours: {args.brain}, {args.envs or 8} environments, {args.steps:,} steps",
         "sb3 dqn": "SB3 DQN (zoo, 50,000 steps)",
         "sb3 ppo": "SB3 PPO (zoo, 100,000 steps)",
     }
