@@ -53,6 +53,7 @@ class DQNSettings:
     epsilon_end: float = 0.02
     exploration_steps: int = 5_000  # steps over which epsilon falls linearly to its end
     max_grad_norm: float = 10.0
+    loss: str = "huber"
     threads: int = 1  # torch threads: one is fastest for small networks on 2 cores
 
     def check(self) -> str | None:
@@ -227,7 +228,7 @@ class DQN(Learner):
         # The Huber loss's gradient is the error clipped to [-1, 1]; only the taken
         # action's output receives it. Mean over the batch, as smooth_l1_loss.
         grad_output = torch.zeros_like(values[:n]).scatter_(
-            1, actions, error.clamp(-1.0, 1.0).div_(n).unsqueeze(1)
+            1, actions, (error.clamp(-1.0, 1.0) if s.loss == "huber" else 2 * error).div_(n).unsqueeze(1)
         )
         if self.head is not None:  # back through the fixed linear head
             grad_output = grad_output @ self.head
@@ -235,7 +236,7 @@ class DQN(Learner):
         clip_norm_(grad, s.max_grad_norm)
         self.optimizer.step(self.online.params, grad, self.learning_rate())
         self.updates += 1
-        value = float(torch.nn.functional.smooth_l1_loss(q, y))
+        value = float(torch.nn.functional.smooth_l1_loss(q, y) if s.loss == "huber" else torch.nn.functional.mse_loss(q, y))
         self.loss = value if self.loss is None else 0.99 * self.loss + 0.01 * value
         self.mean_q = float(q.mean())
 
