@@ -49,6 +49,7 @@ class DQNSettings:
     tau: float = 1.0  # 1: copy the online network; below 1: move the target this far toward it
     double: bool = True  # Double DQN targets
     dueling: bool = False  # separate value and advantage outputs
+    layer_norm: bool = False  # normalize each hidden layer before its ReLU
     epsilon_start: float = 1.0
     epsilon_end: float = 0.02
     exploration_steps: int = 5_000  # steps over which epsilon falls linearly to its end
@@ -139,8 +140,8 @@ class DQN(Learner):
         # A dueling network's outputs are [V, A_1 .. A_n]; `head` turns them into Q values.
         self.head = dueling_head(torch, shape.n_actions) if s.dueling else None
         outputs = shape.n_actions + 1 if s.dueling else shape.n_actions
-        self.online = FlatMLP(torch, [shape.obs_dim, *s.layer_sizes, outputs])
-        self.target = FlatMLP(torch, self.online.sizes)
+        self.online = FlatMLP(torch, [shape.obs_dim, *s.layer_sizes, outputs], s.layer_norm)
+        self.target = FlatMLP(torch, self.online.sizes, s.layer_norm)
         self.target.copy_from(self.online)
         self.optimizer = FlatAdam(torch, len(self.online.params))
         self.buffer = ReplayBuffer(s.buffer, shape.obs_dim)
@@ -213,8 +214,8 @@ class DQN(Learner):
         n = len(obs)
         # One pass of the online network over s and s' together: its values of s are
         # trained, its values of s' choose the Double DQN action.
-        layers = self.online.activations(torch.cat((obs, next_obs)))
-        values = self.q_values(layers[-1])
+        forward = self.online.forward(torch.cat((obs, next_obs)))
+        values = self.q_values(forward.output)
         q = values[:n].gather(1, actions).squeeze(1)
         y = td_targets(
             torch.as_tensor(mb.rewards),
@@ -228,15 +229,21 @@ class DQN(Learner):
         # The Huber loss's gradient is the error clipped to [-1, 1]; only the taken
         # action's output receives it. Mean over the batch, as smooth_l1_loss.
         grad_output = torch.zeros_like(values[:n]).scatter_(
-            1, actions, (error.clamp(-1.0, 1.0) if s.loss == "huber" else 2 * error).div_(n).unsqueeze(1)
+            1,
+            actions,
+            (error.clamp(-1.0, 1.0) if s.loss == "huber" else 2 * error).div_(n).unsqueeze(1),
         )
         if self.head is not None:  # back through the fixed linear head
             grad_output = grad_output @ self.head
-        grad = self.online.gradient([layer[:n] for layer in layers], grad_output)
+        grad = self.online.gradient(forward.rows(n), grad_output)
         clip_norm_(grad, s.max_grad_norm)
         self.optimizer.step(self.online.params, grad, self.learning_rate())
         self.updates += 1
-        value = float(torch.nn.functional.smooth_l1_loss(q, y) if s.loss == "huber" else torch.nn.functional.mse_loss(q, y))
+        value = float(
+            torch.nn.functional.smooth_l1_loss(q, y)
+            if s.loss == "huber"
+            else torch.nn.functional.mse_loss(q, y)
+        )
         self.loss = value if self.loss is None else 0.99 * self.loss + 0.01 * value
         self.mean_q = float(q.mean())
 

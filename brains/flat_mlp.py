@@ -17,15 +17,34 @@ a state dict from either can be loaded into the other.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
+
+
+@dataclass
+class Pass:
+    """A forward pass over a batch, as the backward pass needs it."""
+
+    inputs: list[Any]  # each layer's input (the previous layer's output after ReLU)
+    norms: list[tuple[Any, Any]]  # with layer norm: each hidden layer's (normalized, 1/sigma)
+    output: Any
+
+    def rows(self, count: int) -> Pass:
+        """The same pass for the first `count` rows of the batch only."""
+        return Pass(
+            [x[:count] for x in self.inputs],
+            [(y[:count], inverse[:count]) for y, inverse in self.norms],
+            self.output[:count],
+        )
 
 
 class FlatMLP:
     """Linear layers with ReLU between them; every weight and bias is a view into `params`."""
 
-    def __init__(self, torch: Any, sizes: list[int]) -> None:
+    def __init__(self, torch: Any, sizes: list[int], layer_norm: bool = False) -> None:
         self.torch = torch
         self.sizes = list(sizes)
+        self.layer_norm = layer_norm
         shapes = []
         for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=False):
             shapes += [(fan_out, fan_in), (fan_out,)]
@@ -48,21 +67,28 @@ class FlatMLP:
         return list(zip(views[::2], views[1::2], strict=True))
 
     def __call__(self, x: Any) -> Any:
-        return self.activations(x)[-1]
+        return self.forward(x).output
 
-    def activations(self, x: Any) -> list[Any]:
-        """The input, each hidden layer's output after ReLU, and the output."""
+    def forward(self, x: Any) -> Pass:
+        """The output, keeping what the backward pass needs: each layer's input and, with
+        layer norm, each hidden layer's normalized values and 1/sigma."""
         torch = self.torch
-        outputs = [x]
+        inputs, norms = [], []
+        last = len(self.layers) - 1
         for index, (weight, bias) in enumerate(self.layers):
+            inputs.append(x)
             x = torch.addmm(bias, x, weight.t())
-            if index < len(self.layers) - 1:
+            if index < last:
+                if self.layer_norm:
+                    x = x - x.mean(1, keepdim=True)
+                    inverse = x.square().mean(1, keepdim=True).add_(1e-5).rsqrt_()
+                    x = x.mul_(inverse)
+                    norms.append((x.clone(), inverse))
                 x = x.relu_()
-            outputs.append(x)
-        return outputs
+        return Pass(inputs, norms, x)
 
-    def gradient(self, activations: list[Any], grad_output: Any) -> Any:
-        """d(loss)/d(params) as one flat tensor, given `activations` of a batch and
+    def gradient(self, forward: Pass, grad_output: Any) -> Any:
+        """d(loss)/d(params) as one flat tensor, given a forward pass of a batch and
         d(loss)/d(output) for it. The tensor is this network's own, overwritten by the
         next call."""
         torch = self.torch
@@ -70,10 +96,15 @@ class FlatMLP:
         for index in range(len(self.layers) - 1, -1, -1):
             weight = self.layers[index][0]
             grad_weight, grad_bias = self._grad_layers[index]
-            torch.mm(delta.t(), activations[index], out=grad_weight)
+            torch.mm(delta.t(), forward.inputs[index], out=grad_weight)
             torch.sum(delta, 0, out=grad_bias)
-            if index:  # through the layer, then through the ReLU before it
-                delta = torch.mm(delta, weight).mul_(activations[index] > 0)
+            if index:  # back through the layer, the ReLU before it and any layer norm
+                delta = torch.mm(delta, weight).mul_(forward.inputs[index] > 0)
+                if self.layer_norm:
+                    y, inverse = forward.norms[index - 1]
+                    delta = (
+                        delta - delta.mean(1, keepdim=True) - y * (delta * y).mean(1, keepdim=True)
+                    ).mul_(inverse)
         return self._grad
 
     def copy_from(self, other: FlatMLP, tau: float = 1.0) -> None:

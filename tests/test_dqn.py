@@ -116,9 +116,9 @@ def test_the_hand_written_gradient_equals_autograds():
     x, weights = torch.randn(32, 4), torch.randn(32, 3)
     (reference(x) * weights).sum().backward()  # d(loss)/d(output) = weights
     expected = torch.cat([p.grad.reshape(-1) for p in reference.parameters()])
-    layers = net.activations(x)
-    assert torch.allclose(layers[-1], reference(x).detach(), atol=1e-6)
-    assert torch.allclose(net.gradient(layers, weights), expected, atol=1e-5)
+    forward = net.forward(x)
+    assert torch.allclose(forward.output, reference(x).detach(), atol=1e-6)
+    assert torch.allclose(net.gradient(forward, weights), expected, atol=1e-5)
 
 
 def test_flat_adam_and_clipping_follow_torch_step_for_step():
@@ -135,7 +135,7 @@ def test_flat_adam_and_clipping_follow_torch_step_for_step():
         (reference(x) * weights).sum().backward()
         torch.nn.utils.clip_grad_norm_(reference.parameters(), 1.0)
         torch_adam.step()
-        grad = net.gradient(net.activations(x), weights)
+        grad = net.gradient(net.forward(x), weights)
         clip_norm_(grad, 1.0)
         adam.step(net.params, grad, lr=1e-3)
     flat_reference = torch.cat([p.detach().reshape(-1) for p in reference.parameters()])
