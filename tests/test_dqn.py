@@ -100,24 +100,28 @@ def test_n_step_returns_sum_each_agents_rewards_and_stop_at_true_ends():
     assert out.rewards.tolist() == [5.0] and discounts.tolist() == [np.float32(0.9)]
 
 
-def test_the_hand_written_gradient_equals_autograds():
+@pytest.mark.parametrize("layer_norm", [False, True])
+def test_the_hand_written_gradient_equals_autograds(layer_norm):
     import torch
 
     torch.manual_seed(0)
-    net = FlatMLP(torch, [4, 16, 8, 3])
-    reference = torch.nn.Sequential(
-        torch.nn.Linear(4, 16),
-        torch.nn.ReLU(),
-        torch.nn.Linear(16, 8),
-        torch.nn.ReLU(),
-        torch.nn.Linear(8, 3),
-    )
-    reference.load_state_dict(net.state_dict())
+    net = FlatMLP(torch, [4, 16, 8, 3], layer_norm)
+    layers: list = []
+    for fan_in, fan_out in ((4, 16), (16, 8)):
+        layers.append(torch.nn.Linear(fan_in, fan_out))
+        if layer_norm:
+            layers.append(torch.nn.LayerNorm(fan_out, elementwise_affine=False))
+        layers.append(torch.nn.ReLU())
+    reference = torch.nn.Sequential(*layers, torch.nn.Linear(8, 3))
+    linear = [m for m in reference if isinstance(m, torch.nn.Linear)]
+    for index, module in enumerate(linear):
+        module.weight.data.copy_(net.layers[index][0])
+        module.bias.data.copy_(net.layers[index][1])
     x, weights = torch.randn(32, 4), torch.randn(32, 3)
     (reference(x) * weights).sum().backward()  # d(loss)/d(output) = weights
-    expected = torch.cat([p.grad.reshape(-1) for p in reference.parameters()])
+    expected = torch.cat([t.grad.reshape(-1) for m in linear for t in (m.weight, m.bias)])
     forward = net.forward(x)
-    assert torch.allclose(forward.output, reference(x).detach(), atol=1e-6)
+    assert torch.allclose(forward.output, reference(x).detach(), atol=1e-5)
     assert torch.allclose(net.gradient(forward, weights), expected, atol=1e-5)
 
 
