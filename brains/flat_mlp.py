@@ -79,12 +79,10 @@ class FlatMLP:
             inputs.append(x)
             x = torch.addmm(bias, x, weight.t())
             if index < last:
-                if self.layer_norm:
-                    x = x - x.mean(1, keepdim=True)
-                    inverse = x.square().mean(1, keepdim=True).add_(1e-5).rsqrt_()
-                    x = x.mul_(inverse)
-                    norms.append((x.clone(), inverse))
-                x = x.relu_()
+                if self.layer_norm:  # one fused op that also gives 1/sigma
+                    x, _, inverse = torch.native_layer_norm(x, x.shape[1:], None, None, 1e-5)
+                    norms.append((x, inverse))
+                x = x.relu()
         return Pass(inputs, norms, x)
 
     def gradient(self, forward: Pass, grad_output: Any) -> Any:
