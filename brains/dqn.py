@@ -50,7 +50,6 @@ class DQNSettings:
     double: bool = True  # Double DQN targets
     dueling: bool = False  # separate value and advantage outputs
     layer_norm: bool = False  # normalize each hidden layer before its ReLU
-    policy_average: float = 0.0  # greedy policy from an average of the weights (0: live)
     epsilon_start: float = 1.0
     epsilon_end: float = 0.02
     exploration_steps: int = 5_000  # steps over which epsilon falls linearly to its end
@@ -144,10 +143,6 @@ class DQN(Learner):
         self.online = FlatMLP(torch, [shape.obs_dim, *s.layer_sizes, outputs], s.layer_norm)
         self.target = FlatMLP(torch, self.online.sizes, s.layer_norm)
         self.target.copy_from(self.online)
-        self.policy = self.online
-        if s.policy_average:
-            self.policy = FlatMLP(torch, self.online.sizes, s.layer_norm)
-            self.policy.copy_from(self.online)
         self.optimizer = FlatAdam(torch, len(self.online.params))
         self.buffer = ReplayBuffer(s.buffer, shape.obs_dim)
         self.n_step = NStepReturns(s.n_step, s.gamma)
@@ -176,11 +171,8 @@ class DQN(Learner):
         return s.epsilon_start + (s.epsilon_end - s.epsilon_start) * progress
 
     def greedy(self, observations: np.ndarray) -> np.ndarray:
-        return self._argmax(self.policy, observations)
-
-    def _argmax(self, network: FlatMLP, observations: np.ndarray) -> np.ndarray:
         torch = self.torch
-        values = self.q_values(network(torch.as_tensor(observations, dtype=torch.float32)))
+        values = self.q_values(self.online(torch.as_tensor(observations, dtype=torch.float32)))
         return values.argmax(dim=1).numpy()
 
     def q_values(self, outputs: Any) -> Any:
@@ -188,7 +180,7 @@ class DQN(Learner):
 
     def act(self, observations: np.ndarray) -> np.ndarray:
         return epsilon_greedy(
-            self.rng, self._argmax(self.online, observations), self.epsilon, self.shape.n_actions
+            self.rng, self.greedy(observations), self.epsilon, self.shape.n_actions
         )
 
     # -- learning ---------------------------------------------------------------------
@@ -246,8 +238,6 @@ class DQN(Learner):
         grad = self.online.gradient(forward.rows(n), grad_output)
         clip_norm_(grad, s.max_grad_norm)
         self.optimizer.step(self.online.params, grad, self.learning_rate())
-        if self.policy is not self.online:
-            self.policy.copy_from(self.online, 1.0 - s.policy_average)
         self.updates += 1
         value = float(
             torch.nn.functional.smooth_l1_loss(q, y)
