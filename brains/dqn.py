@@ -48,13 +48,11 @@ class DQNSettings:
     target_every: int = 250  # environment steps between target-network updates
     tau: float = 1.0  # 1: copy the online network; below 1: move the target this far toward it
     double: bool = True  # Double DQN targets
-    dueling: bool = False  # separate value and advantage outputs
     layer_norm: bool = False  # normalize each hidden layer before its ReLU
     epsilon_start: float = 1.0
     epsilon_end: float = 0.02
     exploration_steps: int = 5_000  # steps over which epsilon falls linearly to its end
     max_grad_norm: float = 10.0
-    loss: str = "huber"
     threads: int = 1  # torch threads: one is fastest for small networks on 2 cores
 
     def check(self) -> str | None:
@@ -99,15 +97,6 @@ def import_torch(threads: int) -> Any:
     return torch
 
 
-def dueling_head(torch: Any, n_actions: int) -> Any:
-    """Q_j = V + A_j - mean(A) (Wang et al. 2016) as a matrix over the outputs
-    [V, A_1 .. A_n]: a fixed linear map, so its gradient is the same matrix, transposed."""
-    head = torch.full((n_actions, n_actions + 1), -1.0 / n_actions)
-    head[:, 0] = 1.0
-    head[:, 1:] += torch.eye(n_actions)
-    return head
-
-
 def td_targets(rewards, terminated, discounts, next_online, next_target, double: bool):
     """y = r + discount (1 - terminated) Q_target(s', a*), a* chosen by the online network
     (Double DQN) or by the target network itself (plain DQN). `next_online` and
@@ -137,10 +126,8 @@ class DQN(Learner):
         self.envs = population
         self.torch = torch = import_torch(s.threads)
         torch.manual_seed(seed)
-        # A dueling network's outputs are [V, A_1 .. A_n]; `head` turns them into Q values.
-        self.head = dueling_head(torch, shape.n_actions) if s.dueling else None
-        outputs = shape.n_actions + 1 if s.dueling else shape.n_actions
-        self.online = FlatMLP(torch, [shape.obs_dim, *s.layer_sizes, outputs], s.layer_norm)
+        sizes = [shape.obs_dim, *s.layer_sizes, shape.n_actions]
+        self.online = FlatMLP(torch, sizes, s.layer_norm)
         self.target = FlatMLP(torch, self.online.sizes, s.layer_norm)
         self.target.copy_from(self.online)
         self.optimizer = FlatAdam(torch, len(self.online.params))
@@ -172,11 +159,8 @@ class DQN(Learner):
 
     def greedy(self, observations: np.ndarray) -> np.ndarray:
         torch = self.torch
-        values = self.q_values(self.online(torch.as_tensor(observations, dtype=torch.float32)))
+        values = self.online(torch.as_tensor(observations, dtype=torch.float32))
         return values.argmax(dim=1).numpy()
-
-    def q_values(self, outputs: Any) -> Any:
-        return outputs if self.head is None else outputs @ self.head.t()
 
     def act(self, observations: np.ndarray) -> np.ndarray:
         return epsilon_greedy(
@@ -215,14 +199,14 @@ class DQN(Learner):
         # One pass of the online network over s and s' together: its values of s are
         # trained, its values of s' choose the Double DQN action.
         forward = self.online.forward(torch.cat((obs, next_obs)))
-        values = self.q_values(forward.output)
+        values = forward.output
         q = values[:n].gather(1, actions).squeeze(1)
         y = td_targets(
             torch.as_tensor(mb.rewards),
             torch.as_tensor(mb.terminated),
             torch.as_tensor(mb.discounts),
             values[n:],
-            self.q_values(self.target(next_obs)),
+            self.target(next_obs),
             s.double,
         )
         error = q - y
@@ -231,19 +215,13 @@ class DQN(Learner):
         grad_output = torch.zeros_like(values[:n]).scatter_(
             1,
             actions,
-            (error.clamp(-1.0, 1.0) if s.loss == "huber" else 2 * error).div_(n).unsqueeze(1),
+            error.clamp(-1.0, 1.0).div_(n).unsqueeze(1),
         )
-        if self.head is not None:  # back through the fixed linear head
-            grad_output = grad_output @ self.head
         grad = self.online.gradient(forward.rows(n), grad_output)
         clip_norm_(grad, s.max_grad_norm)
         self.optimizer.step(self.online.params, grad, self.learning_rate())
         self.updates += 1
-        value = float(
-            torch.nn.functional.smooth_l1_loss(q, y)
-            if s.loss == "huber"
-            else torch.nn.functional.mse_loss(q, y)
-        )
+        value = float(torch.nn.functional.smooth_l1_loss(q, y))
         self.loss = value if self.loss is None else 0.99 * self.loss + 0.01 * value
         self.mean_q = float(q.mean())
 
