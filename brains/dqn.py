@@ -159,7 +159,10 @@ class DQN(Learner):
         return self.envs
 
     def describe(self) -> str:
-        return f"DQN {self.settings.hidden}, lr {self.settings.lr:g}"
+        s = self.settings
+        norm = " normed" if s.layer_norm else ""
+        steps = f", {s.n_step}-step" if s.n_step > 1 else ""
+        return f"DQN {s.hidden}{norm}, lr {s.lr:g}{steps}"
 
     # -- acting -----------------------------------------------------------------------
 
