@@ -169,8 +169,10 @@ def test_dqn_learns_cartpole_well_above_random():
     assert {"loss", "mean_q", "epsilon"} <= set(arena.metrics.series)
 
 
-def test_a_saved_dqn_acts_identically_and_can_go_on_training(tmp_path):
-    arena = make_arena("cartpole", make_brain("dqn:hidden=16", brain_shape("cartpole"), None, 1), 1)
+@pytest.mark.parametrize("settings", ["hidden=16", "hidden=16,layer_norm=true,n_step=3"])
+def test_a_saved_dqn_acts_identically_and_can_go_on_training(tmp_path, settings):
+    brain = make_brain(f"dqn:{settings}", brain_shape("cartpole"), None, 1)
+    arena = make_arena("cartpole", brain, 1)
     arena.run(Budget(max_steps=2_000))
     directory = save_brain(arena.brain, tmp_path / "brain")
     assert sorted(p.name for p in directory.iterdir()) == ["brain.json", "weights.pt"]
@@ -245,3 +247,15 @@ def test_the_learning_rate_can_decay_linearly_to_a_tenth():
     dqn.env_steps = 10_000
     assert dqn.learning_rate() == pytest.approx(0.001)
     assert DQN(CARTPOLE, 1, 0).learning_rate() == DQNSettings().lr  # constant by default
+
+
+def test_flappy_bird_has_its_own_defaults_and_given_settings_win():
+    flappy = make_brain("dqn", brain_shape("flappy"), 1, 0).settings
+    assert (flappy.epsilon_end, flappy.n_step, flappy.layer_norm, flappy.lr) == (
+        0.001,
+        3,
+        True,
+        0.003,
+    )
+    assert make_brain("dqn:n_step=1,lr=0.01", brain_shape("flappy"), 1, 0).settings.n_step == 1
+    assert make_brain("dqn", brain_shape("cartpole"), None, 0).settings == DQNSettings()
