@@ -5,7 +5,11 @@ goes into a replay ring; minibatches from it train the network toward
     y = r + gamma * (1 - terminated) * Q_target(s', argmax_a Q_online(s', a))
 with the Huber loss and gradient-norm clipping. The target network follows the online
 one by a hard copy every `target_every` steps (tau = 1) or by Polyak averaging (tau < 1).
-A time limit is not an end: truncated transitions bootstrap like any other.
+A time limit is not an end: truncated transitions bootstrap like any other. With n-step
+returns, r is the discounted sum of up to n rewards and gamma becomes gamma^k.
+
+The networks are FlatMLPs (brains/flat_mlp.py): one tensor of weights each, with the
+backward pass written out, which more than halves the cost of a gradient step.
 
 torch is imported when a DQN is built, never when this module is: the window opens fast
 when no DQN runs.
