@@ -49,7 +49,7 @@ class DQNSettings:
     n_step: int = 1  # rewards summed over this many steps before bootstrapping
     batch: int = 64  # transitions per gradient step
     # Replay capacity: as much as the whole CartPole benchmark, so the early failures
-    # stay in it; at 50,000 two of five seeds unlearned the task once they were forgotten.
+    # stay in it; at 50,000 seed 1 unlearned the task late, once they had left the ring.
     buffer: int = 100_000
     learning_starts: int = 1_000  # environment steps before the first update
     train_every: int = 4  # environment steps between gradient phases
