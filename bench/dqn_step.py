@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 
 import numpy as np
 
 import bench.common  # noqa: F401
 from bench.common import table
 from brains.base import Transitions
+from brains.dqn import DQN
 from brains.registry import make_brain
 from game.arena import brain_shape
 
 
-def filled_dqn(settings: str):
+def filled_dqn(settings: str) -> DQN:
     brain = make_brain(settings, brain_shape("cartpole"), None, 0)
     rng = np.random.default_rng(0)
     n = 10_000
@@ -40,7 +42,7 @@ def filled_dqn(settings: str):
     return brain
 
 
-def per_step(step, repeats: int) -> float:
+def per_step(step: Callable[[], object], repeats: int) -> float:
     for _ in range(repeats // 10):  # warm up
         step()
     start = time.perf_counter()
@@ -49,7 +51,7 @@ def per_step(step, repeats: int) -> float:
     return (time.perf_counter() - start) / repeats * 1e3
 
 
-def autograd_step(layer_norm: bool):
+def autograd_step(layer_norm: bool) -> Callable[[], None]:
     import torch
 
     def network():
