@@ -27,6 +27,7 @@ from brains.base import (
     shape_from_meta,
     write_brain,
 )
+from brains.settings import per_observation
 from brains.tabular import decayed_epsilon, td_update
 
 MAX_CELLS = 20_000_000  # states x actions; beyond this a table is a mistake, not a brain
@@ -60,18 +61,6 @@ class QTableSettings:
         return None
 
 
-def _numbers(text: str, kind: type, key: str, count: int) -> tuple:
-    """ "8/8/10/10" (or "8x8x10x10" for bins) -> (8, 8, 10, 10)."""
-    parts = text.replace("x", "/").split("/") if kind is int else text.split("/")
-    try:
-        values = tuple(kind(part) for part in parts)
-    except ValueError:
-        raise ValueError(f"{key}={text!r} must be {count} numbers separated by /") from None
-    if len(values) != count:
-        raise ValueError(f"{key} has {len(values)} values, the scene has {count} observations")
-    return values
-
-
 def binning(shape: BrainShape, settings: QTableSettings):
     """(bins, low, high) from the settings, else the scene's defaults."""
     n = shape.obs_dim
@@ -82,11 +71,11 @@ def binning(shape: BrainShape, settings: QTableSettings):
         low = shape.obs_low or (-1.0,) * n
         high = shape.obs_high or (1.0,) * n
     if settings.bins:
-        bins = _numbers(settings.bins, int, "bins", n)
+        bins = per_observation(settings.bins, int, "bins", n)
     if settings.low:
-        low = _numbers(settings.low, float, "low", n)
+        low = per_observation(settings.low, float, "low", n)
     if settings.high:
-        high = _numbers(settings.high, float, "high", n)
+        high = per_observation(settings.high, float, "high", n)
     bins_a, low_a, high_a = np.array(bins), np.array(low, dtype=float), np.array(high, dtype=float)
     if np.any(bins_a < 1):
         raise ValueError("every variable needs at least 1 bin")

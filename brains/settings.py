@@ -76,3 +76,17 @@ def build_settings(cls: type[T], values: dict[str, Any], brain: str) -> T:
         if problem:
             raise SettingsError(f"brain {brain}: {problem}")
     return settings
+
+
+def per_observation(text: str, kind: type, key: str, count: int) -> tuple:
+    """One number for each of a scene's `count` observations, written with "/" (commas
+    already separate settings): "8/8/10/10" (or "8x8x10x10" for whole numbers) ->
+    (8, 8, 10, 10). A ValueError names the setting when the text does not fit."""
+    parts = text.replace("x", "/").split("/") if kind is int else text.split("/")
+    try:
+        values = tuple(kind(part) for part in parts)
+    except ValueError:
+        raise ValueError(f"{key}={text!r} must be {count} numbers separated by /") from None
+    if len(values) != count:
+        raise ValueError(f"{key} has {len(values)} values, the scene has {count} observations")
+    return values
