@@ -33,11 +33,16 @@ from brains.base import (
 )
 from brains.flat_mlp import FlatAdam, FlatMLP, clip_norm_
 from brains.replay import NStepReturns, ReplayBuffer
+from brains.settings import per_observation
 
 
 @dataclass
 class DQNSettings:
     hidden: str = "64/64"  # hidden layer sizes, separated by /
+    # Each observation is divided by its number here before the network sees it, written
+    # like "2.4/2/0.21/2" ("": as they are). Inputs of about the same size let the first
+    # layer learn every input at the same pace (see scene_defaults for CartPole's).
+    input_scale: str = ""
     # Layer norm before each hidden ReLU (Gallici et al. 2024) lets Flappy Bird learn at
     # twice CartPole's rate; on CartPole it was no better (bench/dqn_vs_sb3, 10 seeds).
     layer_norm: bool = False
@@ -57,6 +62,10 @@ class DQNSettings:
     target_every: int = 250  # environment steps between target-network updates
     tau: float = 1.0  # 1: copy the online network; below 1: move the target this far toward it
     double: bool = True  # Double DQN targets
+    # Advantage learning (Bellemare et al. 2016): the target of a non-greedy action is
+    # lowered by this fraction of its gap to the best, widening the gap between actions
+    # so that small errors in the values no longer flip the greedy choice. 0: off.
+    action_gap: float = 0.0
     epsilon_start: float = 1.0
     epsilon_end: float = 0.02
     exploration_steps: int = 5_000  # steps over which epsilon falls linearly to its end
@@ -86,7 +95,14 @@ class DQNSettings:
                 return f"{key} must be above 0, got {getattr(self, key)}"
         if self.learning_starts < 0 or self.exploration_steps < 0 or self.lr_decay_steps < 0:
             return "learning_starts, exploration_steps and lr_decay_steps must be 0 or more"
-        for key in ("gamma", "tau", "epsilon_start", "epsilon_end"):
+        if self.input_scale:
+            try:
+                scale = [float(part) for part in self.input_scale.split("/")]
+            except ValueError:
+                scale = [0.0]
+            if not all(0 < size < float("inf") for size in scale):
+                return f"input_scale={self.input_scale!r} must be positive numbers separated by /"
+        for key in ("gamma", "tau", "epsilon_start", "epsilon_end", "action_gap"):
             if not 0 <= getattr(self, key) <= 1:
                 return f"{key} must be between 0 and 1, got {getattr(self, key)}"
         if self.tau == 0:
@@ -118,6 +134,13 @@ def td_targets(rewards, terminated, discounts, next_online, next_target, double:
     return rewards + discounts * (1.0 - terminated) * next_value
 
 
+def widen_action_gap(targets, here_target, actions, alpha: float):
+    """Advantage learning: y - alpha (max_b Q_target(s, b) - Q_target(s, a)). The greedy
+    action's target is unchanged; every other action's falls by alpha times its gap."""
+    gap = here_target.max(dim=1).values - here_target.gather(1, actions).squeeze(1)
+    return targets - alpha * gap
+
+
 class DQN(Learner):
     name = "dqn"
     Settings = DQNSettings
@@ -143,6 +166,10 @@ class DQN(Learner):
         self.envs = population
         self.torch = torch = import_torch(s.threads)
         torch.manual_seed(seed)
+        self._input_scale = None
+        if s.input_scale:
+            scale = per_observation(s.input_scale, float, "input_scale", shape.obs_dim)
+            self._input_scale = torch.tensor(scale)
         sizes = [shape.obs_dim, *s.layer_sizes, shape.n_actions]
         self.online = FlatMLP(torch, sizes, s.layer_norm)
         self.target = FlatMLP(torch, self.online.sizes, s.layer_norm)
@@ -177,10 +204,13 @@ class DQN(Learner):
         progress = min(1.0, self.env_steps / s.exploration_steps) if s.exploration_steps else 1.0
         return s.epsilon_start + (s.epsilon_end - s.epsilon_start) * progress
 
+    def inputs(self, observations: np.ndarray) -> Any:
+        """Observations as the network's input: a float32 tensor, scaled if asked."""
+        tensor = self.torch.as_tensor(observations, dtype=self.torch.float32)
+        return tensor if self._input_scale is None else tensor / self._input_scale
+
     def greedy(self, observations: np.ndarray) -> np.ndarray:
-        torch = self.torch
-        values = self.online(torch.as_tensor(observations, dtype=torch.float32))
-        return values.argmax(dim=1).numpy()
+        return self.online(self.inputs(observations)).argmax(dim=1).numpy()
 
     def act(self, observations: np.ndarray) -> np.ndarray:
         return epsilon_greedy(
@@ -212,8 +242,8 @@ class DQN(Learner):
     def _learn(self) -> None:
         torch, s = self.torch, self.settings
         mb = self.buffer.sample(self._sample_rng, s.batch)
-        obs = torch.as_tensor(mb.observations)
-        next_obs = torch.as_tensor(mb.next_observations)
+        obs = self.inputs(mb.observations)
+        next_obs = self.inputs(mb.next_observations)
         actions = torch.as_tensor(mb.actions).unsqueeze(1)
         n = len(obs)
         # One pass of the online network over s and s' together: its values of s are
@@ -221,14 +251,18 @@ class DQN(Learner):
         forward = self.online.forward(torch.cat((obs, next_obs)))
         values = forward.output
         q = values[:n].gather(1, actions).squeeze(1)
+        # The target network's values of s are needed only to widen the action gap.
+        target_values = self.target(torch.cat((obs, next_obs)) if s.action_gap else next_obs)
         y = td_targets(
             torch.as_tensor(mb.rewards),
             torch.as_tensor(mb.terminated),
             torch.as_tensor(mb.discounts),
             values[n:],
-            self.target(next_obs),
+            target_values[-n:],
             s.double,
         )
+        if s.action_gap:
+            y = widen_action_gap(y, target_values[:n], actions, s.action_gap)
         error = q - y
         # The Huber loss's gradient is the error clipped to [-1, 1]; only the taken
         # action's output receives it. Mean over the batch, as smooth_l1_loss.

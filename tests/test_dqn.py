@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from brains.base import BrainShape, Transitions
-from brains.dqn import DQN, DQNSettings, td_targets
+from brains.dqn import DQN, DQNSettings, td_targets, widen_action_gap
 from brains.flat_mlp import FlatAdam, FlatMLP, clip_norm_
 from brains.registry import make_brain
 from brains.replay import NStepReturns, ReplayBuffer
@@ -63,6 +63,16 @@ def test_targets_stop_at_true_ends_and_double_dqn_lets_the_online_net_choose():
     plain = td_targets(rewards, terminated, 0.5, next_online, next_target, double=False)
     assert double.tolist() == [1.0 + 0.5 * 2.0, 1.0]  # target's value of the online choice
     assert plain.tolist() == [1.0 + 0.5 * 3.0, 1.0]  # target's own max
+
+
+def test_advantage_learning_lowers_only_the_targets_of_worse_actions():
+    import torch
+
+    targets = torch.tensor([10.0, 10.0])
+    here = torch.tensor([[4.0, 6.0], [4.0, 6.0]])  # the target network's values of s
+    taken = torch.tensor([[0], [1]])  # a worse action, then the best one
+    widened = widen_action_gap(targets, here, taken, alpha=0.5)
+    assert widened.tolist() == [10.0 - 0.5 * 2.0, 10.0]
 
 
 def one_step(agents, rewards, terminated=(), truncated=()) -> Transitions:
@@ -230,6 +240,19 @@ def test_bad_settings_are_one_line_errors():
         make_brain("dqn:hidden=64x", shape, None, 0)
     with pytest.raises(SettingsError, match="gamma must be between 0 and 1"):
         make_brain("dqn:gamma=2", shape, None, 0)
+    with pytest.raises(SettingsError, match="input_scale='1/0/1/1' must be positive numbers"):
+        make_brain("dqn:input_scale=1/0/1/1", shape, None, 0)
+    with pytest.raises(ValueError, match="input_scale has 3 values, the scene has 4"):
+        make_brain("dqn:input_scale=1/2/3", shape, None, 0)
+
+
+def test_inputs_are_divided_by_their_scale_before_the_network_sees_them():
+    scaled = DQN(CARTPOLE, 1, 0, DQNSettings(input_scale="2/4/0.5/1"))
+    plain = DQN(CARTPOLE, 1, 0, DQNSettings())
+    observations = np.array([[1.0, 1.0, 1.0, 1.0], [-2.0, 4.0, 0.1, 3.0]], dtype=np.float32)
+    expected = [[0.5, 0.25, 2.0, 1.0], [-1.0, 1.0, 0.2, 3.0]]
+    assert np.allclose(scaled.inputs(observations).numpy(), expected)
+    assert np.array_equal(plain.inputs(observations).numpy(), observations)
 
 
 def test_dqn_flies_flappy_too_with_several_birds_sharing_the_learner():
