@@ -70,6 +70,11 @@ class DQNSettings:
     epsilon_end: float = 0.02
     exploration_steps: int = 5_000  # steps over which epsilon falls linearly to its end
     max_grad_norm: float = 10.0
+    # "huber" (as SB3 and the DQN paper) or "mse". The Huber loss caps every error's pull
+    # at 1, so a rare crash (its value 100 below the states around it) pulls no harder
+    # than noise; with the squared error it pulls in proportion, which keeps the crashes
+    # a solved CartPole no longer sees in the network's memory.
+    loss: str = "huber"
     threads: int = 1  # torch threads: one is fastest for small networks on 2 cores
 
     def check(self) -> str | None:
@@ -107,6 +112,8 @@ class DQNSettings:
                 return f"{key} must be between 0 and 1, got {getattr(self, key)}"
         if self.tau == 0:
             return "tau must be above 0"
+        if self.loss not in ("huber", "mse"):
+            return f"loss must be huber or mse, got {self.loss!r}"
         return None
 
     @property
@@ -264,18 +271,18 @@ class DQN(Learner):
         if s.action_gap:
             y = widen_action_gap(y, target_values[:n], actions, s.action_gap)
         error = q - y
-        # The Huber loss's gradient is the error clipped to [-1, 1]; only the taken
-        # action's output receives it. Mean over the batch, as smooth_l1_loss.
-        grad_output = torch.zeros_like(values[:n]).scatter_(
-            1,
-            actions,
-            error.clamp(-1.0, 1.0).div_(n).unsqueeze(1),
-        )
+        # Only the taken action's output receives a gradient: the Huber loss's is the error
+        # clipped to [-1, 1], the squared error's twice the error; both mean over the batch.
+        pull = error.mul(2.0 / n) if s.loss == "mse" else error.clamp(-1.0, 1.0).div_(n)
+        grad_output = torch.zeros_like(values[:n]).scatter_(1, actions, pull.unsqueeze(1))
         grad = self.online.gradient(forward.rows(n), grad_output)
         clip_norm_(grad, s.max_grad_norm)
         self.optimizer.step(self.online.params, grad, self.learning_rate())
         self.updates += 1
-        value = float(torch.nn.functional.smooth_l1_loss(q, y))
+        if s.loss == "mse":
+            value = float(error.square().mean())
+        else:
+            value = float(torch.nn.functional.smooth_l1_loss(q, y))
         self.loss = value if self.loss is None else 0.99 * self.loss + 0.01 * value
         self.mean_q = float(q.mean())
 
@@ -299,9 +306,13 @@ class DQN(Learner):
             values["mean_q"] = self.mean_q
         return values
 
+    @property
+    def _loss_name(self) -> str:
+        return "Huber" if self.settings.loss == "huber" else "squared error"
+
     def diagnostic_charts(self) -> list[tuple[str, list[tuple[str, str]]]]:
         return [
-            ("Training loss (Huber, smoothed)", [("loss", "loss")]),
+            (f"Training loss ({self._loss_name}, smoothed)", [("loss", "loss")]),
             ("Mean predicted Q", [("mean_q", "mean Q")]),
             ("Exploration", [("epsilon", "epsilon")]),
         ]

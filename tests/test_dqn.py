@@ -240,6 +240,8 @@ def test_bad_settings_are_one_line_errors():
         make_brain("dqn:hidden=64x", shape, None, 0)
     with pytest.raises(SettingsError, match="gamma must be between 0 and 1"):
         make_brain("dqn:gamma=2", shape, None, 0)
+    with pytest.raises(SettingsError, match="loss must be huber or mse, got 'l1'"):
+        make_brain("dqn:loss=l1", shape, None, 0)
     with pytest.raises(SettingsError, match="input_scale='1/0/1/1' must be positive numbers"):
         make_brain("dqn:input_scale=1/0/1/1", shape, None, 0)
     with pytest.raises(ValueError, match="input_scale has 3 values, the scene has 4"):
