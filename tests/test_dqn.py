@@ -170,12 +170,12 @@ def test_epsilon_falls_linearly_to_its_end():
 
 def test_dqn_learns_cartpole_well_above_random():
     arena = make_arena("cartpole", make_brain("dqn", brain_shape("cartpole"), None, 0), 0)
-    arena.run(Budget(max_steps=30_000))
+    arena.run(Budget(max_steps=12_000))
     _, average = arena.metrics.series["return_average"].arrays()
     _, checks = arena.metrics.series["eval_score"].arrays()
     assert average[:3].mean() < 40  # pushing at random lasts 20-30 steps
     assert average.max() > 75  # the training mean rises well above that
-    assert checks.max() >= 400  # and the greedy policy nearly solves it
+    assert checks.max() >= 475  # and the greedy policy solves it
     assert {"loss", "mean_q", "epsilon"} <= set(arena.metrics.series)
 
 
@@ -274,7 +274,7 @@ def test_the_learning_rate_can_decay_linearly_to_a_tenth():
     assert DQN(CARTPOLE, 1, 0).learning_rate() == DQNSettings().lr  # constant by default
 
 
-def test_flappy_bird_has_its_own_defaults_and_given_settings_win():
+def test_cartpole_and_flappy_bird_have_their_own_defaults_and_given_settings_win():
     flappy = make_brain("dqn", brain_shape("flappy"), 1, 0).settings
     assert (flappy.epsilon_end, flappy.n_step, flappy.layer_norm, flappy.lr) == (
         0.001,
@@ -283,4 +283,7 @@ def test_flappy_bird_has_its_own_defaults_and_given_settings_win():
         0.003,
     )
     assert make_brain("dqn:n_step=1,lr=0.01", brain_shape("flappy"), 1, 0).settings.n_step == 1
-    assert make_brain("dqn", brain_shape("cartpole"), None, 0).settings == DQNSettings()
+    cartpole = make_brain("dqn", brain_shape("cartpole"), None, 0).settings
+    assert cartpole == DQNSettings(input_scale="2.4/2/0.21/2", loss="mse")
+    assert make_brain("dqn:loss=huber", brain_shape("cartpole"), None, 0).settings.loss == "huber"
+    assert make_brain("dqn", brain_shape("gridworld"), None, 0).settings == DQNSettings()
