@@ -2,7 +2,7 @@
 torch.optim.Adam: `python -m bench.dqn_step`.
 
 Both do the same work on the same minibatch (64 CartPole transitions, a 4-64-64-2
-network, Double DQN targets, Huber loss, norm clipping, Adam) with 1 torch thread. Ours
+network, Double DQN targets, squared error, norm clipping, Adam) with 1 torch thread. Ours
 is brains/dqn.py's own step, minibatch sampling included; the autograd step is written
 here the way most DQNs are, sampling excluded, so the comparison favours it.
 """
@@ -73,7 +73,7 @@ def autograd_step(layer_norm: bool) -> Callable[[], None]:
             best = online(next_obs).argmax(1, keepdim=True)
             y = rewards + 0.99 * (1 - ended) * target(next_obs).gather(1, best).squeeze(1)
         q = online(obs).gather(1, actions).squeeze(1)
-        loss = torch.nn.functional.smooth_l1_loss(q, y)
+        loss = torch.nn.functional.mse_loss(q, y)
         optimizer.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(online.parameters(), 10.0)

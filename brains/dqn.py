@@ -3,8 +3,9 @@
 An MLP maps an observation to one value per action. Experience from every environment
 goes into a replay ring; minibatches from it train the network toward
     y = r + gamma * (1 - terminated) * Q_target(s', argmax_a Q_online(s', a))
-with the Huber loss and gradient-norm clipping. The target network follows the online
-one by a hard copy every `target_every` steps (tau = 1) or by Polyak averaging (tau < 1).
+with the squared error (or the Huber loss) and gradient-norm clipping. The target network
+follows the online one by a hard copy every `target_every` steps (tau = 1) or by Polyak
+averaging (tau < 1).
 A time limit is not an end: truncated transitions bootstrap like any other. With n-step
 returns, r is the discounted sum of up to n rewards and gamma becomes gamma^k.
 
@@ -70,11 +71,13 @@ class DQNSettings:
     epsilon_end: float = 0.02
     exploration_steps: int = 5_000  # steps over which epsilon falls linearly to its end
     max_grad_norm: float = 10.0
-    # "huber" (as SB3 and the DQN paper) or "mse". The Huber loss caps every error's pull
-    # at 1, so a rare crash (its value 100 below the states around it) pulls no harder
-    # than noise; with the squared error it pulls in proportion, which keeps the crashes
-    # a solved CartPole no longer sees in the network's memory.
-    loss: str = "huber"
+    # "mse" (the squared error) or "huber" (as SB3 and the DQN paper). Huber caps every
+    # error's pull at 1, so a rare crash (its value far below the states around it) pulls
+    # no harder than noise; the squared error pulls in proportion and keeps the crashes a
+    # good policy no longer sees in the network's memory. On CartPole 9 of 10 seeds ended
+    # solved with it, 4 with Huber; on Flappy Bird 4 of 4 solved, 3 with Huber
+    # (bench/dqn_vs_sb3 --no-sb3 --seeds 10, bench/dqn_flappy --seeds 4).
+    loss: str = "mse"
     threads: int = 1  # torch threads: one is fastest for small networks on 2 cores
 
     def check(self) -> str | None:
@@ -141,6 +144,14 @@ def td_targets(rewards, terminated, discounts, next_online, next_target, double:
     return rewards + discounts * (1.0 - terminated) * next_value
 
 
+def loss_gradient(error, loss: str):
+    """d loss / d q for errors q - y, the loss a mean over the batch: twice the error for
+    the squared error, the error clipped to [-1, 1] for Huber (smooth_l1_loss)."""
+    if loss == "mse":
+        return error * (2.0 / len(error))
+    return error.clamp(-1.0, 1.0) / len(error)
+
+
 def widen_action_gap(targets, here_target, actions, alpha: float):
     """Advantage learning: y - alpha (max_b Q_target(s, b) - Q_target(s, a)). The greedy
     action's target is unchanged; every other action's falls by alpha times its gap."""
@@ -159,16 +170,14 @@ class DQN(Learner):
     weights_file = "weights.pt"
     # CartPole: its observations are metres, metres per second, radians and radians per
     # second, of very different sizes; divided by the track's and the angle's limits and a
-    # speed of 2, they solve in a median of 7,000 steps rather than 27,000. The squared
-    # error keeps the rare crash loud: 9 of 10 seeds ended solved with it, 4 with Huber
-    # (bench/dqn_vs_sb3 --no-sb3 --seeds 10).
+    # speed of 2, they solve in a median of 7,000 steps rather than 27,000 (10 seeds).
     # Flappy Bird: a random flap inside a pipe is death, so exploration ends almost at
     # zero; the crash comes a few ticks after the flap that caused it, so the return sums
     # 3 rewards before it bootstraps; layer norm keeps a rate of 3e-3 steady. With all
     # four, 2 of 4 seeds solved within 500,000 steps; without layer norm and the higher
     # rate 1 of 4; with CartPole's settings none (bench/dqn_flappy).
     scene_defaults: ClassVar[dict[str, dict[str, str]]] = {
-        "cartpole": {"input_scale": "2.4/2/0.21/2", "loss": "mse"},
+        "cartpole": {"input_scale": "2.4/2/0.21/2"},
         "flappy": {"epsilon_end": "0.001", "n_step": "3", "layer_norm": "true", "lr": "3e-3"},
     }
 
@@ -208,7 +217,7 @@ class DQN(Learner):
         s = self.settings
         norm = " normed" if s.layer_norm else ""
         steps = f", {s.n_step}-step" if s.n_step > 1 else ""
-        loss = ", MSE" if s.loss == "mse" else ""
+        loss = ", Huber" if s.loss == "huber" else ""
         return f"DQN {s.hidden}{norm}, lr {s.lr:g}{steps}{loss}"
 
     # -- acting -----------------------------------------------------------------------
@@ -279,9 +288,7 @@ class DQN(Learner):
         if s.action_gap:
             y = widen_action_gap(y, target_values[:n], actions, s.action_gap)
         error = q - y
-        # Only the taken action's output receives a gradient: the Huber loss's is the error
-        # clipped to [-1, 1], the squared error's twice the error; both mean over the batch.
-        pull = error.mul(2.0 / n) if s.loss == "mse" else error.clamp(-1.0, 1.0).div_(n)
+        pull = loss_gradient(error, s.loss)  # only the taken action's output receives it
         grad_output = torch.zeros_like(values[:n]).scatter_(1, actions, pull.unsqueeze(1))
         grad = self.online.gradient(forward.rows(n), grad_output)
         clip_norm_(grad, s.max_grad_norm)

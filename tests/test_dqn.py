@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from brains.base import BrainShape, Transitions
-from brains.dqn import DQN, DQNSettings, td_targets, widen_action_gap
+from brains.dqn import DQN, DQNSettings, loss_gradient, td_targets, widen_action_gap
 from brains.flat_mlp import FlatAdam, FlatMLP, clip_norm_
 from brains.registry import make_brain
 from brains.replay import NStepReturns, ReplayBuffer
@@ -63,6 +63,19 @@ def test_targets_stop_at_true_ends_and_double_dqn_lets_the_online_net_choose():
     plain = td_targets(rewards, terminated, 0.5, next_online, next_target, double=False)
     assert double.tolist() == [1.0 + 0.5 * 2.0, 1.0]  # target's value of the online choice
     assert plain.tolist() == [1.0 + 0.5 * 3.0, 1.0]  # target's own max
+
+
+@pytest.mark.parametrize("loss", ["mse", "huber"])
+def test_the_loss_gradient_is_autograds(loss):
+    import torch
+
+    q = torch.tensor([0.5, -3.0, 2.0, 0.1], requires_grad=True)
+    y = torch.tensor([0.0, 0.0, 0.0, 0.3])
+    reference = (
+        torch.nn.functional.mse_loss if loss == "mse" else torch.nn.functional.smooth_l1_loss
+    )
+    reference(q, y).backward()
+    assert torch.allclose(loss_gradient((q - y).detach(), loss), q.grad)
 
 
 def test_advantage_learning_lowers_only_the_targets_of_worse_actions():
@@ -179,7 +192,9 @@ def test_dqn_learns_cartpole_well_above_random():
     assert {"loss", "mean_q", "epsilon"} <= set(arena.metrics.series)
 
 
-@pytest.mark.parametrize("settings", ["hidden=16", "hidden=16,layer_norm=true,n_step=3"])
+@pytest.mark.parametrize(
+    "settings", ["hidden=16", "hidden=16,layer_norm=true,n_step=3,loss=huber,action_gap=0.5"]
+)
 def test_a_saved_dqn_acts_identically_and_can_go_on_training(tmp_path, settings):
     brain = make_brain(f"dqn:{settings}", brain_shape("cartpole"), None, 1)
     arena = make_arena("cartpole", brain, 1)
@@ -284,6 +299,6 @@ def test_cartpole_and_flappy_bird_have_their_own_defaults_and_given_settings_win
     )
     assert make_brain("dqn:n_step=1,lr=0.01", brain_shape("flappy"), 1, 0).settings.n_step == 1
     cartpole = make_brain("dqn", brain_shape("cartpole"), None, 0).settings
-    assert cartpole == DQNSettings(input_scale="2.4/2/0.21/2", loss="mse")
+    assert cartpole == DQNSettings(input_scale="2.4/2/0.21/2")
     assert make_brain("dqn:loss=huber", brain_shape("cartpole"), None, 0).settings.loss == "huber"
     assert make_brain("dqn", brain_shape("gridworld"), None, 0).settings == DQNSettings()
