@@ -148,6 +148,15 @@ class Learner(Brain):
     def end_episodes(self, count: int) -> None:
         """`count` episodes just ended."""
 
+    def checked(self, mean: float) -> None:
+        """The greedy policy, as it is now, scored `mean` on a check of fresh episodes. A
+        learner may keep its best-checked version to save, as an evolver keeps its
+        champion; then `saved_check` says that version's score."""
+
+    def saved_check(self) -> float | None:
+        """The check score of the version `save` writes, if that is not the live one."""
+        return None
+
     def status(self) -> list[tuple[str, str]]:
         """Extra counters for the window's top bar, e.g. [("Epsilon", "0.31")]."""
         return []

@@ -206,6 +206,10 @@ class DQN(Learner):
         self.env_steps = 0
         self.updates = 0
         self.episodes = 0
+        # The network of the best check so far (the latest of equals) and that check: what
+        # `save` writes, so a run that unlearns late still saves what it knew.
+        self.best = FlatMLP(torch, self.online.sizes, s.layer_norm)
+        self.best_check: dict[str, float] | None = None  # {"mean": ..., "env_steps": ...}
         self.loss: float | None = None  # moving average of the training loss
         self.mean_q: float | None = None  # mean predicted Q of the last minibatch
 
@@ -307,6 +311,14 @@ class DQN(Learner):
     def end_episodes(self, count: int) -> None:
         self.episodes += count
 
+    def checked(self, mean: float) -> None:
+        if self.best_check is None or mean >= self.best_check["mean"]:
+            self.best.copy_from(self.online)
+            self.best_check = {"mean": float(mean), "env_steps": self.env_steps}
+
+    def saved_check(self) -> float | None:
+        return None if self.best_check is None else self.best_check["mean"]
+
     # -- what the window shows ----------------------------------------------------------
 
     def status(self) -> list[tuple[str, str]]:
@@ -335,6 +347,9 @@ class DQN(Learner):
     # -- saving ---------------------------------------------------------------------------
 
     def save(self, directory: Path) -> None:
+        """The network of the best check (the live one if none has been checked yet), its
+        settings and counters, and the optimiser's state to go on training."""
+        kept = self.best if self.best_check is not None else self.online
         extra = {
             "network": {
                 "sizes": self.online.sizes,
@@ -344,11 +359,13 @@ class DQN(Learner):
             "env_steps": self.env_steps,
             "updates": self.updates,
             "episodes": self.episodes,
+            "checked": self.best_check,
         }
         write_brain(directory, self, extra, None)
         state = {
-            "online": self.online.state_dict(),
-            "target": self.target.state_dict(),
+            "online": kept.state_dict(),
+            # Training goes on from the kept network, so its target starts as a copy.
+            "target": (kept if kept is not self.online else self.target).state_dict(),
             "optimizer": self.optimizer.state_dict(),
         }
         self.torch.save(state, directory / self.weights_file)
@@ -371,4 +388,13 @@ class DQN(Learner):
         for key in ("env_steps", "updates", "episodes"):
             value = meta.get(key)
             setattr(brain, key, value if isinstance(value, int) and value >= 0 else 0)
+        checked = meta.get("checked")
+        if isinstance(checked, dict) and isinstance(checked.get("mean"), int | float):
+            # The loaded network is the one that scored this: it stays kept until beaten.
+            brain.best.copy_from(brain.online)
+            steps = checked.get("env_steps")
+            brain.best_check = {
+                "mean": float(checked["mean"]),
+                "env_steps": steps if isinstance(steps, int) and steps >= 0 else None,
+            }
         return brain

@@ -377,6 +377,11 @@ class LearnerArena(Arena):
             self._next_check = (metrics.env_steps // self.CHECK_EVERY + 1) * self.CHECK_EVERY
             self.start_evaluation()
 
+    def _finish_evaluation(self) -> None:
+        assert self.evaluation is not None
+        self.brain.checked(self.evaluation.mean)  # before callbacks that may save it
+        super()._finish_evaluation()
+
     def _restart_scene(self) -> None:
         self.scene.reset(episode_seed(self.seed, TRAINING, self._restarts))
         self._restarts += 1

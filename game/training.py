@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from brains.base import Learner
 from game.arena import Arena, Budget, Callback
 from game.evaluation import Evaluation
 
@@ -100,6 +101,14 @@ def train(arena: Arena, budget: Budget, out: Path | None, progress: bool = True)
             file=sys.stderr,
         )
     m = arena.metrics
+    # eval_score describes the brain saved: a learner may save its best-checked version.
+    kept = arena.brain.saved_check() if isinstance(arena.brain, Learner) else None
+    if saved_to and kept is not None and m.eval_score is not None and kept != m.eval_score:
+        print(
+            f"Saved the network of the best check ({kept:g}); the last check scored "
+            f"{m.eval_score:g}",
+            file=sys.stderr,
+        )
     result = {
         "scene": arena.scene_name,
         "brain": arena.brain_text,
@@ -110,7 +119,7 @@ def train(arena: Arena, budget: Budget, out: Path | None, progress: bool = True)
         "env_steps": m.env_steps,
         "wall_seconds": round(m.seconds(), 3),
         "best_score": m.best_score,
-        "eval_score": m.eval_score,
+        "eval_score": m.eval_score if kept is None else kept,
         "saved_to": saved_to,
     }
     assert tuple(result) == RESULT_KEYS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -208,6 +209,38 @@ def test_a_saved_dqn_acts_identically_and_can_go_on_training(tmp_path, settings)
     again = make_arena("cartpole", loaded, 2)
     again.run(Budget(max_steps=1_500))
     assert loaded.updates > arena.brain.updates
+
+
+def test_a_dqn_saves_the_network_of_its_best_check(tmp_path):
+    import torch
+
+    dqn = DQN(CARTPOLE, 1, 0, DQNSettings(hidden="8"))
+    networks = [torch.randn(len(dqn.online.params)) for _ in range(3)]
+    for params, mean in zip(networks, (100.0, 500.0, 50.0), strict=True):
+        dqn.online.params.copy_(params)  # as if training had moved it
+        dqn.checked(mean)
+    assert dqn.saved_check() == 500.0
+    directory = save_brain(dqn, tmp_path / "brain")
+    assert json.loads((directory / "brain.json").read_text())["checked"]["mean"] == 500.0
+    loaded = load_brain(directory)
+    assert torch.equal(loaded.online.params, networks[1])
+    assert torch.equal(loaded.target.params, networks[1])
+    assert loaded.saved_check() == 500.0  # kept until a later check beats it
+    loaded.online.params.copy_(networks[2])
+    loaded.checked(499.0)
+    assert torch.equal(loaded.best.params, networks[1])
+
+
+def test_training_reports_the_check_of_the_network_it_saves(tmp_path):
+    from game.training import train
+
+    arena = make_arena("cartpole", make_brain("dqn", brain_shape("cartpole"), None, 3), 3)
+    result = train(arena, Budget(max_steps=20_000), tmp_path, progress=False)
+    _, checks = arena.metrics.series["eval_score"].arrays()
+    assert checks[-1] < checks.max()  # this seed has unlearned some by the end
+    assert result["eval_score"] == checks.max() == arena.brain.best_check["mean"]
+    saved = json.loads((Path(result["saved_to"]) / "brain.json").read_text())
+    assert saved["checked"]["mean"] == checks.max()
 
 
 def test_corrupt_or_foreign_weights_are_one_line_errors(tmp_path):
