@@ -18,6 +18,7 @@ when no DQN runs.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -78,7 +79,7 @@ class DQNSettings:
     # solved with it, 4 with Huber; on Flappy Bird 4 of 4 solved, 3 with Huber
     # (bench/dqn_vs_sb3 --no-sb3 --seeds 10, bench/dqn_flappy --seeds 4).
     loss: str = "mse"
-    threads: int = 1  # torch threads: one is fastest for small networks on 2 cores
+    threads: int = 1  # torch threads: a second does not speed up networks this small
 
     def check(self) -> str | None:
         try:
@@ -209,7 +210,7 @@ class DQN(Learner):
         # The network of the best check so far (the latest of equals) and that check: what
         # `save` writes, so a run that unlearns late still saves what it knew.
         self.best = FlatMLP(torch, self.online.sizes, s.layer_norm)
-        self.best_check: dict[str, float] | None = None  # {"mean": ..., "env_steps": ...}
+        self.best_check: dict[str, Any] | None = None  # {"mean": ..., "env_steps": ...}
         self.loss: float | None = None  # moving average of the training loss
         self.mean_q: float | None = None  # mean predicted Q of the last minibatch
 
@@ -389,12 +390,13 @@ class DQN(Learner):
             value = meta.get(key)
             setattr(brain, key, value if isinstance(value, int) and value >= 0 else 0)
         checked = meta.get("checked")
-        if isinstance(checked, dict) and isinstance(checked.get("mean"), int | float):
+        mean = checked.get("mean") if isinstance(checked, dict) else None
+        if isinstance(mean, int | float) and math.isfinite(mean):
             # The loaded network is the one that scored this: it stays kept until beaten.
             brain.best.copy_from(brain.online)
             steps = checked.get("env_steps")
             brain.best_check = {
-                "mean": float(checked["mean"]),
+                "mean": float(mean),
                 "env_steps": steps if isinstance(steps, int) and steps >= 0 else None,
             }
         return brain
