@@ -165,3 +165,13 @@ def test_a_learner_runs_in_the_window_with_its_return_chart(tmp_path):
     app.running = False
     app.close()  # saves what was learned
     assert len(list((tmp_path / "runs").iterdir())) == 1
+
+
+def test_axis_ticks_are_round_and_a_short_axis_still_gets_a_scale():
+    from game.ui.chart import nice_ticks
+
+    assert nice_ticks(0, 100, count=5) == [0, 20, 40, 60, 80, 100]
+    assert nice_ticks(0, 5000, count=6, whole=True) == [0, 1000, 2000, 3000, 4000, 5000]
+    # Two ticks asked of 0..45: a step of 50 would leave the lone 0; 20 gives a scale.
+    assert nice_ticks(0, 45, count=2) == [0, 20, 40]
+    assert nice_ticks(0, 3, count=6, whole=True) == [0, 1, 2, 3]  # counts stay whole

@@ -28,7 +28,17 @@ def nice_ticks(low: float, high: float, count: int = 5, whole: bool = False) -> 
     if whole:
         raw = max(raw, 1.0)
     power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    steps = [m * power for m in (0.5, 1, 2, 5, 10)]
+    index = next(i for i, step in enumerate(steps) if step >= raw)
+    ticks = _ticks(low, high, steps[index])
+    # A short axis asks for few ticks; a step rounded up past the range would leave one
+    # label and no scale, so a smaller step gives it two.
+    if len(ticks) < 2 and not (whole and steps[index - 1] < 1):
+        ticks = _ticks(low, high, steps[index - 1])
+    return ticks
+
+
+def _ticks(low: float, high: float, step: float) -> list[float]:
     first = math.ceil(low / step) * step
     return [first + i * step for i in range(int((high - first) / step + 1e-9) + 1)]
 
