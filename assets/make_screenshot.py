@@ -6,6 +6,7 @@ assets/compare.png: four brains racing on CartPole, part way through.
 assets/gridworld.png: value iteration on the Dyna Maze, eight sweeps in; and
 assets/gridworld_race.png: Dyna-Q with 0, 5 and 50 planning steps racing on it.
 assets/neat.png: NEAT on Flappy Bird, its species and its champion's network.
+assets/dqn.png: a DQN learning CartPole, with its return, loss, mean Q and epsilon.
 All are rendered at 1280x720 by the app's own drawing code.
 """
 
@@ -88,6 +89,20 @@ def neat(out: Path, generations: int) -> None:
     print(f"wrote {out}")
 
 
+def dqn(out: Path, steps: int) -> None:
+    """A DQN some steps into CartPole, its four charts beside the carts."""
+    arena = make_arena("cartpole", make_brain("dqn", brain_shape("cartpole"), None, 0), 0)
+    arena.run(Budget(max_steps=steps))
+    for _ in range(300):  # into the carts' next episodes
+        arena.tick()
+    app = App(arena, make_view("cartpole"), fps=0)
+    app.draw()
+    pygame.image.save(app.screen, out)
+    arena.can_save = False
+    app.close()
+    print(f"wrote {out}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--generations", type=int, default=30)
@@ -100,7 +115,9 @@ def main() -> None:
         "--grid-race-out", type=Path, default=ROOT / "assets" / "gridworld_race.png"
     )
     parser.add_argument("--neat-out", type=Path, default=ROOT / "assets" / "neat.png")
+    parser.add_argument("--dqn-out", type=Path, default=ROOT / "assets" / "dqn.png")
     args = parser.parse_args()
+    dqn(args.dqn_out, 20_000)
     neat(args.neat_out, 20)
     gridworld(args.grid_out, args.grid_race_out)
     race(args.race_out, args.race_ticks)
