@@ -16,6 +16,7 @@ same brain trains on our scenes, on gymnasium environments, or on arrays in a te
 from __future__ import annotations
 
 import json
+import math
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -203,6 +204,19 @@ def write_brain(
     (directory / "brain.json").write_text(json.dumps(meta, indent=2) + "\n")
     if arrays is not None:
         np.savez(directory / "weights.npz", **arrays)
+
+
+def check_from_meta(meta: dict[str, Any]) -> dict[str, Any] | None:
+    """The check a saved learner's brain.json records for what it saved ("checked"), or
+    None if it records none a number could come from."""
+    checked = meta.get("checked")
+    mean = checked.get("mean") if isinstance(checked, dict) else None
+    if isinstance(mean, bool) or not isinstance(mean, int | float) or not math.isfinite(mean):
+        return None
+    assert isinstance(checked, dict)
+    counters = {k: checked.get(k) for k in ("env_steps", "episodes")}
+    kept = {k: v for k, v in counters.items() if isinstance(v, int) and v >= 0}
+    return {"mean": float(mean), **kept}
 
 
 def shape_from_meta(meta: dict[str, Any]) -> BrainShape:

@@ -18,7 +18,6 @@ when no DQN runs.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -29,6 +28,7 @@ from brains.base import (
     BrainShape,
     Learner,
     Transitions,
+    check_from_meta,
     epsilon_greedy,
     shape_from_meta,
     write_brain,
@@ -389,14 +389,8 @@ class DQN(Learner):
         for key in ("env_steps", "updates", "episodes"):
             value = meta.get(key)
             setattr(brain, key, value if isinstance(value, int) and value >= 0 else 0)
-        checked = meta.get("checked")
-        mean = checked.get("mean") if isinstance(checked, dict) else None
-        if isinstance(mean, int | float) and math.isfinite(mean):
+        brain.best_check = check_from_meta(meta)
+        if brain.best_check is not None:
             # The loaded network is the one that scored this: it stays kept until beaten.
             brain.best.copy_from(brain.online)
-            steps = checked.get("env_steps")
-            brain.best_check = {
-                "mean": float(mean),
-                "env_steps": steps if isinstance(steps, int) and steps >= 0 else None,
-            }
         return brain

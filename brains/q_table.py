@@ -28,7 +28,7 @@ from brains.base import (
     write_brain,
 )
 from brains.settings import per_observation
-from brains.tabular import decayed_epsilon, td_update
+from brains.tabular import KeepsBestTable, decayed_epsilon, td_update
 
 MAX_CELLS = 20_000_000  # states x actions; beyond this a table is a mistake, not a brain
 
@@ -87,7 +87,7 @@ def binning(shape: BrainShape, settings: QTableSettings):
     return bins_a, low_a, high_a
 
 
-class QTable(Learner):
+class QTable(KeepsBestTable, Learner):
     name = "q-table"
     Settings = QTableSettings
     default_population = 1  # carts played at once
@@ -176,8 +176,9 @@ class QTable(Learner):
         return [("Exploration", [("epsilon", "epsilon")])]
 
     def save(self, directory: Path) -> None:
-        extra = {"episodes": self.episodes, "epsilon": self.epsilon}
-        arrays = {"q": self.q, "bins": self.bins, "low": self.low, "high": self.high}
+        extra = {"episodes": self.episodes, "epsilon": self.epsilon, "checked": self.best_check}
+        table = self.table_to_save()
+        arrays = {"q": table, "bins": self.bins, "low": self.low, "high": self.high}
         write_brain(directory, self, extra, arrays)
 
     @classmethod
@@ -206,4 +207,5 @@ class QTable(Learner):
         episodes, epsilon = meta.get("episodes"), meta.get("epsilon")
         brain.episodes = episodes if isinstance(episodes, int) else 0
         brain.epsilon = float(epsilon) if isinstance(epsilon, int | float) else settings.epsilon_min
+        brain.keep_loaded_table(meta)
         return brain

@@ -24,6 +24,7 @@ from brains.base import (
     BrainShape,
     Learner,
     Transitions,
+    check_from_meta,
     epsilon_greedy,
     shape_from_meta,
     write_brain,
@@ -70,7 +71,34 @@ class TabularSettings:
         return None
 
 
-class TabularLearner(Learner):
+class KeepsBestTable:
+    """For learners whose table is all they save: the table of the best check so far (the
+    latest of equals) is what `save` writes, so a run that unlearns still saves what it
+    knew, as a DQN saves its best-checked network."""
+
+    q: np.ndarray
+    episodes: int
+    best_check: dict[str, Any] | None = None
+    _best_q: np.ndarray | None = None
+
+    def checked(self, mean: float) -> None:
+        if self.best_check is None or mean >= self.best_check["mean"]:
+            self._best_q = self.q.copy()
+            self.best_check = {"mean": float(mean), "episodes": self.episodes}
+
+    def saved_check(self) -> float | None:
+        return None if self.best_check is None else self.best_check["mean"]
+
+    def table_to_save(self) -> np.ndarray:
+        return self.q if self._best_q is None else self._best_q
+
+    def keep_loaded_table(self, meta: dict[str, Any]) -> None:
+        """After loading: the table loaded is the one that scored the check it records."""
+        self.best_check = check_from_meta(meta)
+        self._best_q = None if self.best_check is None else self.q.copy()
+
+
+class TabularLearner(KeepsBestTable, Learner):
     """A table of action values, epsilon-greedy play, saving and loading."""
 
     Settings: ClassVar[type] = TabularSettings
@@ -131,8 +159,13 @@ class TabularLearner(Learner):
         return {"values": self.q.max(axis=1), "q": self.q}
 
     def save(self, directory: Path) -> None:
-        extra = {"episodes": self.episodes, "epsilon": self.epsilon, "updates": self.updates}
-        write_brain(directory, self, extra, {"q": self.q})
+        extra = {
+            "episodes": self.episodes,
+            "epsilon": self.epsilon,
+            "updates": self.updates,
+            "checked": self.best_check,
+        }
+        write_brain(directory, self, extra, {"q": self.table_to_save()})
 
     @classmethod
     def from_saved(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray], settings: Any):
@@ -148,6 +181,7 @@ class TabularLearner(Learner):
         brain.episodes = episodes if isinstance(episodes, int) else 0
         if isinstance(epsilon, int | float) and 0 <= epsilon <= 1:
             brain.epsilon = float(epsilon)
+        brain.keep_loaded_table(meta)
         return brain
 
 

@@ -105,8 +105,8 @@ def train(arena: Arena, budget: Budget, out: Path | None, progress: bool = True)
     kept = arena.brain.saved_check() if isinstance(arena.brain, Learner) else None
     if saved_to and kept is not None and m.eval_score is not None and kept != m.eval_score:
         print(
-            f"Saved the network of the best check ({kept:g}); the last check scored "
-            f"{m.eval_score:g}",
+            f"Saved the brain as it was at its best check ({kept:g}); the last check "
+            f"scored {m.eval_score:g}",
             file=sys.stderr,
         )
     result = {

@@ -96,12 +96,29 @@ def test_a_saved_table_plays_like_the_original(tmp_path):
     arena.run(Budget(max_steps=5_000))
     loaded = load_brain(save_brain(arena.brain, tmp_path / "brain"))
     obs = np.random.default_rng(0).normal(0, 0.5, size=(300, 4)).astype(np.float32)
-    assert np.array_equal(loaded.q, arena.brain.q)
+    assert arena.brain.best_check is not None  # checked at 2,000 and 4,000 steps
+    assert np.array_equal(loaded.q, arena.brain.table_to_save())
+    arena.brain.q = arena.brain.table_to_save()  # the original as it was at its best check
     decided = np.ptp(loaded.q[loaded.states(obs)], axis=1) > 0  # elsewhere ties break at random
     assert decided.sum() > 50
     assert np.array_equal(
         loaded.champion().act(obs)[decided], arena.brain.champion().act(obs)[decided]
     )
+
+
+def test_a_table_saves_as_it_was_at_its_best_check(tmp_path):
+    brain = make_brain("q-table", brain_shape("cartpole"), 1, 0)
+    brain.q[:] = 1.0
+    brain.checked(300.0)
+    brain.q[:] = 2.0  # training goes on, and the next check is worse
+    brain.checked(120.0)
+    assert brain.saved_check() == 300.0
+    directory = save_brain(brain, tmp_path / "brain")
+    loaded = load_brain(directory)
+    assert np.all(loaded.q == 1.0) and loaded.best_check["mean"] == 300.0
+    loaded.q[:] = 3.0
+    loaded.checked(300.0)  # an equal check later wins: it has trained longer
+    assert np.all(loaded.table_to_save() == 3.0)
 
 
 def test_q_learning_also_plays_flappy_with_the_course_restarting_when_all_birds_are_done():
