@@ -19,6 +19,7 @@ import bench.common  # noqa: F401
 from bench.common import table
 from brains.base import Transitions
 from brains.dqn import DQN
+from brains.flat_mlp import torch_sequential
 from brains.registry import make_brain
 from game.arena import brain_shape
 
@@ -54,16 +55,7 @@ def per_step(step: Callable[[], object], repeats: int) -> float:
 def autograd_step(layer_norm: bool) -> Callable[[], None]:
     import torch
 
-    def network():
-        layers: list = []
-        for fan_in, fan_out in ((4, 64), (64, 64)):
-            layers.append(torch.nn.Linear(fan_in, fan_out))
-            if layer_norm:
-                layers.append(torch.nn.LayerNorm(fan_out, elementwise_affine=False))
-            layers.append(torch.nn.ReLU())
-        return torch.nn.Sequential(*layers, torch.nn.Linear(64, 2))
-
-    online, target = network(), network()
+    online, target = (torch_sequential(torch, [4, 64, 64, 2], layer_norm) for _ in range(2))
     optimizer = torch.optim.Adam(online.parameters(), lr=1e-3)
     obs, next_obs = torch.randn(64, 4), torch.randn(64, 4)
     actions, rewards, ended = torch.randint(0, 2, (64, 1)), torch.ones(64), torch.zeros(64)

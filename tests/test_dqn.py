@@ -10,7 +10,7 @@ import pytest
 
 from brains.base import BrainShape, Transitions
 from brains.dqn import DQN, DQNSettings, loss_gradient, td_targets, widen_action_gap
-from brains.flat_mlp import FlatAdam, FlatMLP, clip_norm_
+from brains.flat_mlp import FlatAdam, FlatMLP, clip_norm_, torch_sequential
 from brains.registry import make_brain
 from brains.replay import NStepReturns, ReplayBuffer
 from brains.settings import SettingsError
@@ -130,13 +130,7 @@ def test_the_hand_written_gradient_equals_autograds(layer_norm):
 
     torch.manual_seed(0)
     net = FlatMLP(torch, [4, 16, 8, 3], layer_norm)
-    layers: list = []
-    for fan_in, fan_out in ((4, 16), (16, 8)):
-        layers.append(torch.nn.Linear(fan_in, fan_out))
-        if layer_norm:
-            layers.append(torch.nn.LayerNorm(fan_out, elementwise_affine=False))
-        layers.append(torch.nn.ReLU())
-    reference = torch.nn.Sequential(*layers, torch.nn.Linear(8, 3))
+    reference = torch_sequential(torch, [4, 16, 8, 3], layer_norm)
     linear = [m for m in reference if isinstance(m, torch.nn.Linear)]
     for index, module in enumerate(linear):
         module.weight.data.copy_(net.layers[index][0])
@@ -154,7 +148,7 @@ def test_flat_adam_and_clipping_follow_torch_step_for_step():
 
     torch.manual_seed(1)
     net = FlatMLP(torch, [3, 5, 2])
-    reference = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.ReLU(), torch.nn.Linear(5, 2))
+    reference = torch_sequential(torch, [3, 5, 2])
     reference.load_state_dict(net.state_dict())
     adam, torch_adam = FlatAdam(torch, len(net.params)), torch.optim.Adam(reference.parameters())
     for _ in range(20):
