@@ -199,7 +199,7 @@ class DQN(Learner):
         self.target = FlatMLP(torch, self.online.sizes, s.layer_norm)
         self.target.copy_from(self.online)
         self.optimizer = FlatAdam(torch, len(self.online.params))
-        self.buffer = ReplayBuffer(s.buffer, shape.obs_dim)
+        self.buffer = ReplayBuffer(s.buffer, shape.obs_dim, shape.one_hot)
         self.n_step = NStepReturns(s.n_step, s.gamma)
         explore, sample = np.random.SeedSequence(seed).spawn(2)
         self.rng = np.random.default_rng(explore)

@@ -6,6 +6,10 @@ the oldest once the ring is full; uniform random minibatches come out. Only `ter
 is stored: a time limit (truncation) is not an end of the task, so its transition keeps
 bootstrapping from the next observation like any other. Each transition keeps the
 discount its bootstrap gets: gamma for one step, gamma^k for a k-step return.
+
+A gridworld's observations are one-hot over its cells: the ring keeps only the cell's
+index and rebuilds the one-hot rows of each minibatch, so a DQN on a 41 x 41 maze holds
+100,000 transitions in 3 MB rather than 1.3 GB.
 """
 
 from __future__ import annotations
@@ -29,14 +33,19 @@ class Minibatch:
 
 
 class ReplayBuffer:
-    def __init__(self, capacity: int, obs_dim: int) -> None:
+    def __init__(self, capacity: int, obs_dim: int, one_hot: bool = False) -> None:
         if capacity < 1:
             raise ValueError(
                 f"a replay buffer needs room for at least 1 transition, got {capacity}"
             )
         self.capacity = capacity
-        self.observations = np.zeros((capacity, obs_dim), dtype=np.float32)
-        self.next_observations = np.zeros((capacity, obs_dim), dtype=np.float32)
+        self.obs_dim = obs_dim
+        self.one_hot = one_hot
+        # One-hot observations are stored as the index of their 1.
+        stored = (capacity,) if one_hot else (capacity, obs_dim)
+        kind = np.int32 if one_hot else np.float32
+        self.observations = np.zeros(stored, dtype=kind)
+        self.next_observations = np.zeros(stored, dtype=kind)
         self.actions = np.zeros(capacity, dtype=np.int64)
         self.rewards = np.zeros(capacity, dtype=np.float32)
         self.terminated = np.zeros(capacity, dtype=np.float32)  # 1.0 where the task ended
@@ -53,8 +62,8 @@ class ReplayBuffer:
         keep = slice(max(0, count - self.capacity), count)  # only the newest fit
         count = min(count, self.capacity)
         rows = (self.position + np.arange(count)) % self.capacity
-        self.observations[rows] = batch.observations[keep]
-        self.next_observations[rows] = batch.next_observations[keep]
+        self.observations[rows] = self._stored(batch.observations[keep])
+        self.next_observations[rows] = self._stored(batch.next_observations[keep])
         self.actions[rows] = batch.actions[keep]
         self.rewards[rows] = batch.rewards[keep]
         self.terminated[rows] = batch.terminated[keep]
@@ -67,13 +76,23 @@ class ReplayBuffer:
             raise ValueError("cannot sample from an empty replay buffer")
         rows = rng.integers(0, self.size, count)
         return Minibatch(
-            self.observations[rows],
+            self._observed(self.observations[rows]),
             self.actions[rows],
             self.rewards[rows],
-            self.next_observations[rows],
+            self._observed(self.next_observations[rows]),
             self.terminated[rows],
             self.discounts[rows],
         )
+
+    def _stored(self, observations: np.ndarray) -> np.ndarray:
+        return observations.argmax(axis=1) if self.one_hot else observations
+
+    def _observed(self, stored: np.ndarray) -> np.ndarray:
+        if not self.one_hot:
+            return stored
+        rows = np.zeros((len(stored), self.obs_dim), dtype=np.float32)
+        rows[np.arange(len(stored)), stored] = 1.0
+        return rows
 
 
 class NStepReturns:

@@ -53,6 +53,23 @@ def test_sampling_draws_rows_that_belong_together():
     assert np.allclose(batch.discounts, ids / 100)
 
 
+def test_a_one_hot_ring_gives_back_the_rows_a_plain_ring_does():
+    cells = np.array([3, 0, 7, 7, 2, 5])
+    eye = np.eye(9, dtype=np.float32)
+    batch = Transitions(
+        eye[cells], cells % 4, cells * 1.0, eye[(cells + 1) % 9], cells > 6, cells < 0
+    )
+    plain, compact = ReplayBuffer(4, 9), ReplayBuffer(4, 9, one_hot=True)
+    for ring in (plain, compact):
+        ring.add(batch, 0.99)  # six into four places: it wraps too
+    assert compact.observations.shape == (4,)  # only the cell's index is kept
+    want = plain.sample(np.random.default_rng(1), 50)
+    got = compact.sample(np.random.default_rng(1), 50)
+    for field in ("observations", "next_observations", "actions", "rewards", "terminated"):
+        assert np.array_equal(getattr(got, field), getattr(want, field)), field
+    assert got.observations.dtype == np.float32
+
+
 def test_targets_stop_at_true_ends_and_double_dqn_lets_the_online_net_choose():
     import torch
 
