@@ -8,7 +8,8 @@ Figure 8.2 shows n = 5 and n = 50 finding the Dyna Maze's shortest path in far f
 episodes.
 
 The model is deterministic, as the book's is: on a slippery map it remembers only the
-latest outcome of each try.
+latest outcome of each try. A saved brain keeps it, so a loaded one plans from all it
+has seen.
 
 Dyna-Q+ adds curiosity for a world that changes (the Blocking and Shortcut mazes): in
 planning, a transition last tried tau steps ago pays r + kappa sqrt(tau), and actions never
@@ -170,8 +171,63 @@ class DynaQ(QLearning):
     def diagnostic_charts(self) -> list[tuple[str, list[tuple[str, str]]]]:
         return []
 
-    def save(self, directory) -> None:
-        super().save(directory)  # the value table; the model is rebuilt by playing
+    # -- saving: the value table and the model, so planning goes on where it stopped ------
+
+    def meta_to_save(self) -> dict[str, Any]:
+        return {**super().meta_to_save(), "time": self.time}
+
+    def arrays_to_save(self) -> dict[str, np.ndarray]:
+        """The model's known pairs in the order planning picks them, and what each gave."""
+        known = self._pairs[: self._known]
+        return {
+            **super().arrays_to_save(),
+            "model_pairs": known,
+            "model_next": self.model_next[known],
+            "model_reward": self.model_reward[known],
+            "model_end": self.model_end[known].astype(np.uint8),  # weights.npz is numeric
+            "model_last_tried": self.last_tried[known],
+        }
+
+    @classmethod
+    def from_saved(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray], settings: Any):
+        brain = super().from_saved(meta, arrays, settings)
+        if "model_pairs" in arrays:  # brains saved before models were: rebuilt by playing
+            brain._restore_model(meta, arrays)
+        return brain
+
+    def _restore_model(self, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        """ValueError naming the first array that does not describe a model of this maze."""
+        time = meta.get("time")
+        if not isinstance(time, int) or isinstance(time, bool) or time < 0:
+            raise ValueError(f"brain.json 'time' must be a whole number of steps, got {time!r}")
+        names = ("model_pairs", "model_next", "model_reward", "model_end", "model_last_tried")
+        missing = [name for name in names if name not in arrays]
+        if missing:
+            raise ValueError(f"weights.npz has a model without {', '.join(missing)}")
+        pairs, nexts, rewards, ends, tried = (arrays[name] for name in names)
+        cells = len(self.model_next)
+        count = len(pairs)
+        for name in names:
+            if arrays[name].shape != (count,):
+                raise ValueError(f"weights.npz array {name!r} should hold {count} values")
+        for name, array, low, high in (
+            ("model_pairs", pairs, 0, cells - 1),
+            ("model_next", nexts, 0, self.shape.obs_dim - 1),
+            ("model_end", ends, 0, 1),
+            ("model_last_tried", tried, 0, time),
+        ):
+            if array.dtype.kind not in "iu" or (
+                count and not low <= array.min() <= array.max() <= high
+            ):
+                raise ValueError(f"weights.npz array {name!r} must be whole numbers {low}-{high}")
+        if len(np.unique(pairs)) != count:
+            raise ValueError("weights.npz array 'model_pairs' repeats a state and action")
+        self._add_pairs(pairs.astype(np.int64))
+        self.model_next[pairs] = nexts
+        self.model_reward[pairs] = rewards
+        self.model_end[pairs] = ends.astype(bool)
+        self.last_tried[pairs] = tried
+        self.time = time
 
 
 class DynaQPlus(DynaQ):

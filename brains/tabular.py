@@ -159,13 +159,20 @@ class TabularLearner(KeepsBestTable, Learner):
         return {"values": self.q.max(axis=1), "q": self.q}
 
     def save(self, directory: Path) -> None:
-        extra = {
+        write_brain(directory, self, self.meta_to_save(), self.arrays_to_save())
+
+    def meta_to_save(self) -> dict[str, Any]:
+        """Counters for brain.json."""
+        return {
             "episodes": self.episodes,
             "epsilon": self.epsilon,
             "updates": self.updates,
             "checked": self.best_check,
         }
-        write_brain(directory, self, extra, {"q": self.table_to_save()})
+
+    def arrays_to_save(self) -> dict[str, np.ndarray]:
+        """What weights.npz holds."""
+        return {"q": self.table_to_save()}
 
     @classmethod
     def from_saved(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray], settings: Any):
