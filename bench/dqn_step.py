@@ -1,10 +1,11 @@
 """One DQN gradient step, ours against the same step in torch.nn with autograd and
 torch.optim.Adam: `python -m bench.dqn_step`.
 
-Both do the same work on the same minibatch (64 CartPole transitions, a 4-64-64-2
-network, Double DQN targets, squared error, norm clipping, Adam) with 1 torch thread. Ours
-is brains/dqn.py's own step, minibatch sampling included; the autograd step is written
-here the way most DQNs are, sampling excluded, so the comparison favours it.
+Both do the same work on the same minibatch (64 CartPole transitions unless --batch says
+otherwise; CartPole's default is 256), with a 4-64-64-2 network, Double DQN targets,
+squared error, norm clipping and Adam, on 1 torch thread. Ours is brains/dqn.py's own
+step, minibatch sampling included; the autograd step is written here the way most DQNs
+are, sampling excluded, so the comparison favours it.
 """
 
 from __future__ import annotations
@@ -52,13 +53,14 @@ def per_step(step: Callable[[], object], repeats: int) -> float:
     return (time.perf_counter() - start) / repeats * 1e3
 
 
-def autograd_step(layer_norm: bool) -> Callable[[], None]:
+def autograd_step(layer_norm: bool, batch: int) -> Callable[[], None]:
     import torch
 
     online, target = (torch_sequential(torch, [4, 64, 64, 2], layer_norm) for _ in range(2))
     optimizer = torch.optim.Adam(online.parameters(), lr=1e-3)
-    obs, next_obs = torch.randn(64, 4), torch.randn(64, 4)
-    actions, rewards, ended = torch.randint(0, 2, (64, 1)), torch.ones(64), torch.zeros(64)
+    obs, next_obs = torch.randn(batch, 4), torch.randn(batch, 4)
+    actions = torch.randint(0, 2, (batch, 1))
+    rewards, ended = torch.ones(batch), torch.zeros(batch)
 
     def step() -> None:
         with torch.no_grad():
@@ -77,13 +79,14 @@ def autograd_step(layer_norm: bool) -> Callable[[], None]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5_000)
+    parser.add_argument("--batch", type=int, default=64, help="transitions per step, both sides")
     args = parser.parse_args()
     rows = []
     for layer_norm in (True, False):
-        ours = filled_dqn(f"dqn:layer_norm={str(layer_norm).lower()}")
+        ours = filled_dqn(f"dqn:layer_norm={str(layer_norm).lower()},batch={args.batch}")
         ours.torch.set_num_threads(1)
         mine = per_step(ours._learn, args.repeats)
-        theirs = per_step(autograd_step(layer_norm), args.repeats)
+        theirs = per_step(autograd_step(layer_norm, args.batch), args.repeats)
         rows.append(
             [
                 "on" if layer_norm else "off",
