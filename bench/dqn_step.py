@@ -81,6 +81,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5_000)
     parser.add_argument("--batch", type=int, default=64, help="transitions per step, both sides")
     args = parser.parse_args()
+    if args.batch < 1 or args.repeats < 10:
+        parser.error("--batch must be 1 or more and --repeats 10 or more")
     rows = []
     for layer_norm in (True, False):
         ours = filled_dqn(f"dqn:layer_norm={str(layer_norm).lower()},batch={args.batch}")

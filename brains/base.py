@@ -198,6 +198,7 @@ def write_brain(
         "scene": brain.shape.scene,
         "obs_dim": brain.shape.obs_dim,
         "n_actions": brain.shape.n_actions,
+        "one_hot": brain.shape.one_hot,
         "settings": asdict(brain.settings),
         **extra,
     }
@@ -220,5 +221,7 @@ def check_from_meta(meta: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def shape_from_meta(meta: dict[str, Any]) -> BrainShape:
-    """The shape recorded by write_brain (already checked by brains.storage)."""
-    return BrainShape(meta["obs_dim"], meta["n_actions"], meta.get("scene", ""))
+    """The shape recorded by write_brain (already checked by brains.storage); brains saved
+    before it recorded `one_hot` read as not one-hot."""
+    one_hot = meta.get("one_hot") is True
+    return BrainShape(meta["obs_dim"], meta["n_actions"], meta.get("scene", ""), one_hot=one_hot)

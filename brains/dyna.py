@@ -177,7 +177,9 @@ class DynaQ(QLearning):
         return {**super().meta_to_save(), "time": self.time}
 
     def arrays_to_save(self) -> dict[str, np.ndarray]:
-        """The model's known pairs in the order planning picks them, and what each gave."""
+        """The model's known pairs in the order planning picks them, and what each gave.
+        The table is the best check's; the model is the latest, since a model only learns
+        more of the maze (on a changing maze, the newest layout)."""
         known = self._pairs[: self._known]
         return {
             **super().arrays_to_save(),
@@ -189,22 +191,27 @@ class DynaQ(QLearning):
         }
 
     @classmethod
-    def from_saved(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray], settings: Any):
+    def from_saved(
+        cls, meta: dict[str, Any], arrays: dict[str, np.ndarray], settings: Any
+    ) -> DynaQ:
         brain = super().from_saved(meta, arrays, settings)
-        if "model_pairs" in arrays:  # brains saved before models were: rebuilt by playing
+        assert isinstance(brain, DynaQ)
+        if any(key.startswith("model_") for key in arrays):  # older brains have no model
             brain._restore_model(meta, arrays)
         return brain
 
     def _restore_model(self, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
         """ValueError naming the first array that does not describe a model of this maze."""
         time = meta.get("time")
-        if not isinstance(time, int) or isinstance(time, bool) or time < 0:
+        if not isinstance(time, int) or isinstance(time, bool) or not 0 <= time < 2**62:
             raise ValueError(f"brain.json 'time' must be a whole number of steps, got {time!r}")
         names = ("model_pairs", "model_next", "model_reward", "model_end", "model_last_tried")
         missing = [name for name in names if name not in arrays]
         if missing:
             raise ValueError(f"weights.npz has a model without {', '.join(missing)}")
         pairs, nexts, rewards, ends, tried = (arrays[name] for name in names)
+        if pairs.ndim != 1:
+            raise ValueError("weights.npz array 'model_pairs' must be a list of pairs")
         cells = len(self.model_next)
         count = len(pairs)
         for name in names:

@@ -175,7 +175,9 @@ class TabularLearner(KeepsBestTable, Learner):
         return {"q": self.table_to_save()}
 
     @classmethod
-    def from_saved(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray], settings: Any):
+    def from_saved(
+        cls, meta: dict[str, Any], arrays: dict[str, np.ndarray], settings: Any
+    ) -> TabularLearner:
         shape = shape_from_meta(meta)
         shape = BrainShape(shape.obs_dim, shape.n_actions, shape.scene, one_hot=True)
         expected = (shape.obs_dim, shape.n_actions)

@@ -254,6 +254,12 @@ def test_training_reports_the_check_of_the_network_it_saves(tmp_path):
     assert saved["checked"]["mean"] == checks.max()
 
 
+def test_a_dqn_saved_on_a_maze_loads_with_the_compact_ring(tmp_path):
+    brain = make_brain("dqn:hidden=8", brain_shape("gridworld"), None, 0)
+    loaded = load_brain(save_brain(brain, tmp_path / "brain"))
+    assert loaded.shape.one_hot and loaded.buffer.observations.ndim == 1  # cell indices
+
+
 def test_corrupt_or_foreign_weights_are_one_line_errors(tmp_path):
     import torch
 
