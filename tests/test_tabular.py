@@ -129,14 +129,23 @@ def test_a_loaded_dyna_q_plans_from_the_model_it_saved(tmp_path):
     assert greedy_walk(loaded, "gridworld:dyna-maze") == (14, 100)  # a shortest path
 
 
-def test_a_saved_dyna_model_that_does_not_fit_the_maze_is_refused(tmp_path):
+HOSTILE_MODELS = {
+    "model_next.*whole numbers 0-53": lambda a: a.update(model_next=a["model_next"] + 1000),
+    "model_pairs.*a list of pairs": lambda a: a.update(model_pairs=np.array(3)),
+    "a model without model_pairs": lambda a: a.pop("model_pairs"),
+    "model_pairs.*repeats": lambda a: a.update(model_pairs=np.zeros_like(a["model_pairs"])),
+}
+
+
+@pytest.mark.parametrize("error", HOSTILE_MODELS)
+def test_a_saved_dyna_model_that_does_not_fit_the_maze_is_refused(tmp_path, error):
     arena = trained("dyna-q", "gridworld:dyna-maze", 0, Budget(max_episodes=2))
     path = save_brain(arena.brain, tmp_path / "brain")
     with np.load(path / "weights.npz") as archive:
         arrays = dict(archive)
-    arrays["model_next"] = arrays["model_next"] + 1000  # cells the maze does not have
+    HOSTILE_MODELS[error](arrays)
     np.savez(path / "weights.npz", **arrays)
-    with pytest.raises(BrainFileError, match="model_next.*whole numbers 0-53"):
+    with pytest.raises(BrainFileError, match=error):
         load_brain(path)
 
 
