@@ -189,6 +189,25 @@ class Planner(Brain):
         return True
 
 
+class KeepsBestCheck:
+    """For learners that save themselves as they were at their best check: a check that
+    ties or beats the best so far (the latest of equals) has `keep_best` copy what `save`
+    will write, and is recorded with the counters it returns."""
+
+    best_check: dict[str, Any] | None = None  # {"mean": ..., and a counter}
+
+    def checked(self, mean: float) -> None:
+        if self.best_check is None or mean >= self.best_check["mean"]:
+            self.best_check = {"mean": float(mean), **self.keep_best()}
+
+    def keep_best(self) -> dict[str, int]:
+        """Copy the live version as the one to save; the counters to record with it."""
+        raise NotImplementedError
+
+    def saved_check(self) -> float | None:
+        return None if self.best_check is None else self.best_check["mean"]
+
+
 def write_brain(
     directory: Path, brain: Any, extra: dict[str, Any], arrays: dict[str, np.ndarray] | None
 ) -> None:

@@ -26,6 +26,7 @@ import numpy as np
 
 from brains.base import (
     BrainShape,
+    KeepsBestCheck,
     Learner,
     Transitions,
     check_from_meta,
@@ -75,8 +76,8 @@ class DQNSettings:
     # "mse" (the squared error) or "huber" (as SB3 and the DQN paper). Huber caps every
     # error's pull at 1, so a rare crash (its value far below the states around it) pulls
     # no harder than noise; the squared error pulls in proportion and keeps the crashes a
-    # good policy no longer sees in the network's memory. On CartPole 9 of 10 seeds ended
-    # solved with it, 4 with Huber; on Flappy Bird 4 of 4 solved, 3 with Huber
+    # good policy no longer sees in the network's memory. On CartPole (one-step returns)
+    # 9 of 10 seeds ended solved with it, 4 with Huber; on Flappy Bird 4 of 4 solved, 3 with Huber
     # (bench/dqn_vs_sb3 --no-sb3 --seeds 10, bench/dqn_flappy --seeds 4).
     loss: str = "mse"
     threads: int = 1  # torch threads: a second does not speed up networks this small
@@ -160,7 +161,7 @@ def widen_action_gap(targets, here_target, actions, alpha: float):
     return targets - alpha * gap
 
 
-class DQN(Learner):
+class DQN(KeepsBestCheck, Learner):
     name = "dqn"
     Settings = DQNSettings
     # Environments stepped at once: eight share each forward pass and tick, and the window
@@ -171,7 +172,8 @@ class DQN(Learner):
     weights_file = "weights.pt"
     # CartPole: its observations are metres, metres per second, radians and radians per
     # second, of very different sizes; divided by the track's and the angle's limits and a
-    # speed of 2, they solve in a median of 7,000 steps rather than 27,000 (10 seeds).
+    # speed of 2, they solved in a median of 7,000 steps rather than 27,000 (10 seeds,
+    # one-step returns).
     # Two-step returns and minibatches of 256 keep it solved: of 20 seeds all 20 ended
     # solved and their last 10 checks averaged 495, against 16 and 373 with one-step
     # returns and minibatches of 64 (bench/dqn_vs_sb3 --no-sb3 --seeds 20).
@@ -315,13 +317,9 @@ class DQN(Learner):
     def end_episodes(self, count: int) -> None:
         self.episodes += count
 
-    def checked(self, mean: float) -> None:
-        if self.best_check is None or mean >= self.best_check["mean"]:
-            self.best.copy_from(self.online)
-            self.best_check = {"mean": float(mean), "env_steps": self.env_steps}
-
-    def saved_check(self) -> float | None:
-        return None if self.best_check is None else self.best_check["mean"]
+    def keep_best(self) -> dict[str, int]:
+        self.best.copy_from(self.online)
+        return {"env_steps": self.env_steps}
 
     # -- what the window shows ----------------------------------------------------------
 

@@ -3,8 +3,8 @@ Adam on that one tensor.
 
 Why not torch.nn with autograd: for CartPole's 4-64-64-2 network and a minibatch of 64,
 each layer is a few microseconds of arithmetic, while autograd's graph and Adam's loop
-over six parameter tensors cost more than that: a whole DQN gradient step takes 0.46 ms
-that way and 0.19 ms here (bench/dqn_step). With every weight in one tensor, a step is a
+over six parameter tensors cost more than that: a whole DQN gradient step takes 0.49 ms
+that way and 0.20 ms here (bench/dqn_step). With every weight in one tensor, a step is a
 fixed, short list of tensor operations: the forward pass keeping what the backward pass
 needs, the backward pass by hand, the norm clip and Adam, each once for the whole
 network. Hidden layers may be layer-normalized (no learned scale) before their ReLU.

@@ -22,6 +22,7 @@ import numpy as np
 
 from brains.base import (
     BrainShape,
+    KeepsBestCheck,
     Learner,
     Transitions,
     check_from_meta,
@@ -71,23 +72,18 @@ class TabularSettings:
         return None
 
 
-class KeepsBestTable:
-    """For learners whose table is all they save: the table of the best check so far (the
-    latest of equals) is what `save` writes, so a run that unlearns still saves what it
-    knew, as a DQN saves its best-checked network."""
+class KeepsBestTable(KeepsBestCheck):
+    """For learners whose table is all they save: the table of the best check so far is
+    what `save` writes, so a run that unlearns still saves what it knew, as a DQN saves
+    its best-checked network."""
 
     q: np.ndarray
     episodes: int
-    best_check: dict[str, Any] | None = None
     _best_q: np.ndarray | None = None
 
-    def checked(self, mean: float) -> None:
-        if self.best_check is None or mean >= self.best_check["mean"]:
-            self._best_q = self.q.copy()
-            self.best_check = {"mean": float(mean), "episodes": self.episodes}
-
-    def saved_check(self) -> float | None:
-        return None if self.best_check is None else self.best_check["mean"]
+    def keep_best(self) -> dict[str, int]:
+        self._best_q = self.q.copy()
+        return {"episodes": self.episodes}
 
     def table_to_save(self) -> np.ndarray:
         return self.q if self._best_q is None else self._best_q
