@@ -227,8 +227,9 @@ class DQN(KeepsBestCheck, Learner):
         s = self.settings
         norm = " normed" if s.layer_norm else ""
         steps = f", {s.n_step}-step" if s.n_step > 1 else ""
+        batch = f", batch {s.batch}" if s.batch != DQNSettings.batch else ""
         loss = ", Huber" if s.loss == "huber" else ""
-        return f"DQN {s.hidden}{norm}, lr {s.lr:g}{steps}{loss}"
+        return f"DQN {s.hidden}{norm}, lr {s.lr:g}{steps}{batch}{loss}"
 
     # -- acting -----------------------------------------------------------------------
 
