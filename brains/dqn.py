@@ -9,6 +9,10 @@ averaging (tau < 1).
 A time limit is not an end: truncated transitions bootstrap like any other. With n-step
 returns, r is the discounted sum of up to n rewards and gamma becomes gamma^k.
 
+The greedy policy (checks, the window's champion, saved brains) may act with a Polyak
+average of the online network's weights rather than the online network itself, while
+exploration and learning go on with the online one.
+
 The networks are FlatMLPs (brains/flat_mlp.py): one tensor of weights each, with the
 backward pass written out, which more than halves the cost of a gradient step.
 
@@ -80,6 +84,12 @@ class DQNSettings:
     # 9 of 10 seeds ended solved with it, 4 with Huber; on Flappy Bird 4 of 4 solved, 3 with Huber
     # (bench/dqn_vs_sb3 --no-sb3 --seeds 10, bench/dqn_flappy --seeds 4).
     loss: str = "mse"
+    # The greedy policy acts with an average of the online network's weights (Polyak and
+    # Juditsky 1992), moved this far toward them after each gradient step; 0: with the
+    # online network itself. A solved CartPole hangs on small differences between the two
+    # actions' values, which each gradient step shakes: the average keeps what recent steps
+    # agree on. Exploration and the targets still use the online network.
+    policy_average: float = 0.0
     threads: int = 1  # torch threads: a second does not speed up networks this small
 
     def check(self) -> str | None:
@@ -112,7 +122,7 @@ class DQNSettings:
                 scale = [0.0]
             if not all(0 < size < float("inf") for size in scale):
                 return f"input_scale={self.input_scale!r} must be positive numbers separated by /"
-        for key in ("gamma", "tau", "epsilon_start", "epsilon_end", "action_gap"):
+        for key in ("gamma", "tau", "epsilon_start", "epsilon_end", "action_gap", "policy_average"):
             if not 0 <= getattr(self, key) <= 1:
                 return f"{key} must be between 0 and 1, got {getattr(self, key)}"
         if self.tau == 0:
@@ -203,6 +213,11 @@ class DQN(KeepsBestCheck, Learner):
         self.online = FlatMLP(torch, sizes, s.layer_norm)
         self.target = FlatMLP(torch, self.online.sizes, s.layer_norm)
         self.target.copy_from(self.online)
+        # The network the greedy policy uses: the online one, or its running average.
+        self.policy = self.online
+        if s.policy_average:
+            self.policy = FlatMLP(torch, self.online.sizes, s.layer_norm)
+            self.policy.copy_from(self.online)
         self.optimizer = FlatAdam(torch, len(self.online.params))
         self.buffer = ReplayBuffer(s.buffer, shape.obs_dim, shape.one_hot)
         self.n_step = NStepReturns(s.n_step, s.gamma)
@@ -229,7 +244,8 @@ class DQN(KeepsBestCheck, Learner):
         steps = f", {s.n_step}-step" if s.n_step > 1 else ""
         batch = f", batch {s.batch}" if s.batch != DQNSettings.batch else ""
         loss = ", Huber" if s.loss == "huber" else ""
-        return f"DQN {s.hidden}{norm}, lr {s.lr:g}{steps}{batch}{loss}"
+        averaged = ", averaged" if s.policy_average else ""
+        return f"DQN {s.hidden}{norm}, lr {s.lr:g}{steps}{batch}{loss}{averaged}"
 
     # -- acting -----------------------------------------------------------------------
 
@@ -245,12 +261,12 @@ class DQN(KeepsBestCheck, Learner):
         return tensor if self._input_scale is None else tensor / self._input_scale
 
     def greedy(self, observations: np.ndarray) -> np.ndarray:
-        return self.online(self.inputs(observations)).argmax(dim=1).numpy()
+        return self.policy(self.inputs(observations)).argmax(dim=1).numpy()
 
     def act(self, observations: np.ndarray) -> np.ndarray:
-        return epsilon_greedy(
-            self.rng, self.greedy(observations), self.epsilon, self.shape.n_actions
-        )
+        """Epsilon-greedy with the online network: exploration follows what is learnt now."""
+        best = self.online(self.inputs(observations)).argmax(dim=1).numpy()
+        return epsilon_greedy(self.rng, best, self.epsilon, self.shape.n_actions)
 
     # -- learning ---------------------------------------------------------------------
 
@@ -305,6 +321,8 @@ class DQN(KeepsBestCheck, Learner):
         clip_norm_(grad, s.max_grad_norm)
         self.optimizer.step(self.online.params, grad, self.learning_rate())
         self.updates += 1
+        if self.policy is not self.online:
+            self.policy.copy_from(self.online, s.policy_average)
         if s.loss == "mse":
             value = float(error.square().mean())
         else:
@@ -319,7 +337,7 @@ class DQN(KeepsBestCheck, Learner):
         self.episodes += count
 
     def keep_best(self) -> dict[str, int]:
-        self.best.copy_from(self.online)
+        self.best.copy_from(self.policy)
         return {"env_steps": self.env_steps}
 
     # -- what the window shows ----------------------------------------------------------
@@ -350,9 +368,9 @@ class DQN(KeepsBestCheck, Learner):
     # -- saving ---------------------------------------------------------------------------
 
     def save(self, directory: Path) -> None:
-        """The network of the best check (the live one if none has been checked yet), its
+        """The network of the best check (the live policy's if none has been checked yet), its
         settings and counters, and the optimiser's state to go on training."""
-        kept = self.best if self.best_check is not None else self.online
+        kept = self.best if self.best_check is not None else self.policy
         extra = {
             "network": {
                 "sizes": self.online.sizes,
@@ -392,6 +410,8 @@ class DQN(KeepsBestCheck, Learner):
             value = meta.get(key)
             setattr(brain, key, value if isinstance(value, int) and value >= 0 else 0)
         brain.best_check = check_from_meta(meta)
+        if brain.policy is not brain.online:  # the saved network was the averaged policy
+            brain.policy.copy_from(brain.online)
         if brain.best_check is not None:
             # The loaded network is the one that scored this: it stays kept until beaten.
             brain.best.copy_from(brain.online)

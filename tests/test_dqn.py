@@ -205,7 +205,12 @@ def test_dqn_learns_cartpole_well_above_random():
 
 
 @pytest.mark.parametrize(
-    "settings", ["hidden=16", "hidden=16,layer_norm=true,n_step=3,loss=huber,action_gap=0.5"]
+    "settings",
+    [
+        "hidden=16",
+        "hidden=16,layer_norm=true,n_step=3,loss=huber,action_gap=0.5",
+        "hidden=16,policy_average=0.01",
+    ],
 )
 def test_a_saved_dqn_acts_identically_and_can_go_on_training(tmp_path, settings):
     brain = make_brain(f"dqn:{settings}", brain_shape("cartpole"), None, 1)
@@ -220,6 +225,29 @@ def test_a_saved_dqn_acts_identically_and_can_go_on_training(tmp_path, settings)
     again = make_arena("cartpole", loaded, 2)
     again.run(Budget(max_steps=1_500))
     assert loaded.updates > arena.brain.updates
+
+
+def test_the_greedy_policy_can_act_with_a_running_average_of_the_weights():
+    import torch
+
+    dqn = DQN(CARTPOLE, 1, 0, DQNSettings(hidden="8", policy_average=0.25, epsilon_end=0.0))
+    assert dqn.policy is not dqn.online and torch.equal(dqn.policy.params, dqn.online.params)
+    dqn.buffer.add(transitions(0, 64), 0.9)
+    before = dqn.policy.params.clone()
+    dqn._learn()
+    assert not torch.equal(dqn.online.params, before)  # the step moved the online network
+    assert torch.allclose(dqn.policy.params, 0.75 * before + 0.25 * dqn.online.params)
+    # Greedy acts with the average, exploration (epsilon 0 here) with the online network.
+    dqn.env_steps = dqn.settings.exploration_steps
+    dqn.online.params.copy_(torch.randn(len(before)))
+    obs = np.random.default_rng(0).normal(size=(200, 4)).astype(np.float32)
+    assert np.array_equal(dqn.greedy(obs), dqn.policy(dqn.inputs(obs)).argmax(dim=1).numpy())
+    assert np.array_equal(dqn.act(obs), dqn.online(dqn.inputs(obs)).argmax(dim=1).numpy())
+    assert not np.array_equal(dqn.act(obs), dqn.greedy(obs))
+    dqn.checked(100.0)
+    assert torch.equal(dqn.best.params, dqn.policy.params)  # the checked network is kept
+    plain = DQN(CARTPOLE, 1, 0, DQNSettings(hidden="8"))
+    assert plain.policy is plain.online  # 0: no average, the online network acts
 
 
 def test_a_dqn_saves_the_network_of_its_best_check(tmp_path):
@@ -305,6 +333,8 @@ def test_bad_settings_are_one_line_errors():
         make_brain("dqn:hidden=64x", shape, None, 0)
     with pytest.raises(SettingsError, match="gamma must be between 0 and 1"):
         make_brain("dqn:gamma=2", shape, None, 0)
+    with pytest.raises(SettingsError, match="policy_average must be between 0 and 1, got 2"):
+        make_brain("dqn:policy_average=2", shape, None, 0)
     with pytest.raises(SettingsError, match="loss must be huber or mse, got 'l1'"):
         make_brain("dqn:loss=l1", shape, None, 0)
     with pytest.raises(SettingsError, match="input_scale='1/0/1/1' must be positive numbers"):
