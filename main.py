@@ -455,6 +455,9 @@ def main(argv: list[str] | None = None) -> int:
         return commands[args.command](args)
     except SettingsError as error:  # e.g. a NEAT config neat-python refuses mid-run
         fail(str(error))
+    except KeyboardInterrupt:  # Ctrl-C or kill in a window: it has saved on its way out
+        print("Stopped.", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

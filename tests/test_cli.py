@@ -198,3 +198,29 @@ def test_ctrl_c_stops_training_and_still_saves(tmp_path):
     line = json.loads(stdout)
     assert line["generations"] >= 1 and os.path.isdir(line["saved_to"])
     assert "Interrupted" in stderr
+
+
+def test_a_window_stopped_by_ctrl_c_or_kill_saves_and_exits_without_a_traceback(
+    tmp_path, monkeypatch, capsys
+):
+    import signal
+
+    import main as cli
+    from game.app import App
+
+    frame = App.frame
+
+    def stopped_at_frame_200(app: App) -> None:
+        frame(app)
+        if app.frames == 200:
+            raise KeyboardInterrupt  # what Ctrl-C, or a kill turned into it, raises
+
+    monkeypatch.setattr(App, "frame", stopped_at_frame_200)
+    terminate = signal.getsignal(signal.SIGTERM)
+    try:
+        code = cli.main(["run", "--population", "20", "--speed", "max", "--out", str(tmp_path)])
+    finally:
+        signal.signal(signal.SIGTERM, terminate)
+    out, err = capsys.readouterr()
+    assert code == 130 and err == "Stopped.\n"
+    assert "Saved best brain to" in out and len(list(tmp_path.iterdir())) == 1
