@@ -86,9 +86,10 @@ class DQNSettings:
     loss: str = "mse"
     # The greedy policy acts with an average of the online network's weights (Polyak and
     # Juditsky 1992), moved this far toward them after each gradient step; 0: with the
-    # online network itself. A solved CartPole hangs on small differences between the two
-    # actions' values, which each gradient step shakes: the average keeps what recent steps
-    # agree on. Exploration and the targets still use the online network.
+    # online network itself. Keeping a solved CartPole's cart on the track hangs on small
+    # differences between the two actions' values; averaged over recent steps they held
+    # more often than any one step's (see scene_defaults). Exploration and the targets
+    # still use the online network.
     policy_average: float = 0.0
     threads: int = 1  # torch threads: a second does not speed up networks this small
 
