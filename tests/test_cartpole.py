@@ -98,3 +98,24 @@ def test_snapshot_and_restore_replay_exactly():
         scene.step(a)
     scene.reset_agents(~scene.alive)
     assert np.array_equal(scene.state, after)
+
+
+def test_a_mirrored_cart_moves_as_the_mirror_image_of_the_cart():
+    # What the spec's mirror promises brains that use it: with every quantity negated and
+    # left and right swapped, each step is the exact mirror image, rewards and ends alike.
+    signs = np.array(cp.SPEC.mirror_signs)
+    swap = np.array(cp.SPEC.mirror_actions)
+    scene, mirrored = CartPoleScene(32), CartPoleScene(32)
+    scene.reset(9)
+    mirrored.reset(9)
+    mirrored.state = scene.state * signs[:, None]
+    rng = np.random.default_rng(10)
+    while not scene.all_done:
+        actions = rng.integers(0, 2, 32)
+        ends = scene.step(actions)
+        mirror_ends = mirrored.step(swap[actions])
+        for ours, theirs in zip(ends, mirror_ends, strict=True):
+            assert np.array_equal(ours, theirs)
+        assert np.array_equal(mirrored.observe(), scene.observe() * signs.astype(np.float32))
+    angles = scene.cart_states()[:, 2]
+    assert (angles < -cp.ANGLE_LIMIT).any() and (angles > cp.ANGLE_LIMIT).any()  # both sides

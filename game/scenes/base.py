@@ -26,6 +26,11 @@ class SceneSpec:
     score_name: str  # what one point of score means, e.g. "pipes"
     episode_name: str = "episode"  # what one episode is called, e.g. "course"
     one_hot: bool = False  # observations are one-hot over discrete states (a gridworld)
+    # A mirror symmetry, if the scene has one: the world behaves the same when every
+    # observation is multiplied by its sign here and action a becomes mirror_actions[a]
+    # (CartPole seen in a mirror: every quantity changes sign, left and right swap).
+    mirror_signs: tuple[float, ...] | None = None
+    mirror_actions: tuple[int, ...] | None = None
 
     @property
     def obs_dim(self) -> int:

@@ -49,6 +49,10 @@ SPEC = SceneSpec(
     action_meanings=("push left", "push right"),
     reward_range=(0.0, 1.0),
     score_name="steps",
+    # The dynamics are odd in the state and the force, the start is symmetric about 0 and
+    # both limits are too, so a mirrored cart is a cart (tests/test_cartpole.py).
+    mirror_signs=(-1.0, -1.0, -1.0, -1.0),
+    mirror_actions=(PUSH_RIGHT, PUSH_LEFT),
 )
 
 
