@@ -41,6 +41,10 @@ class BrainShape:
     obs_low: tuple[float, ...] | None = None  # bounds of each observation, where known
     obs_high: tuple[float, ...] | None = None
     one_hot: bool = False  # observations are one-hot over discrete states (tabular brains)
+    # The scene's mirror symmetry, if it has one (SceneSpec): observations multiplied by
+    # these signs, action a played as mirror_actions[a], behave exactly as the originals.
+    mirror_signs: tuple[float, ...] | None = None
+    mirror_actions: tuple[int, ...] | None = None
 
 
 class Brain(ABC):
@@ -221,6 +225,11 @@ def write_brain(
         "settings": asdict(brain.settings),
         **extra,
     }
+    if brain.shape.mirror_signs is not None:
+        meta["mirror"] = {
+            "signs": list(brain.shape.mirror_signs),
+            "actions": list(brain.shape.mirror_actions),
+        }
     (directory / "brain.json").write_text(json.dumps(meta, indent=2) + "\n")
     if arrays is not None:
         np.savez(directory / "weights.npz", **arrays)
@@ -241,6 +250,16 @@ def check_from_meta(meta: dict[str, Any]) -> dict[str, Any] | None:
 
 def shape_from_meta(meta: dict[str, Any]) -> BrainShape:
     """The shape recorded by write_brain (already checked by brains.storage); brains saved
-    before it recorded `one_hot` read as not one-hot."""
+    before it recorded `one_hot` or `mirror` read as not one-hot and without a mirror."""
     one_hot = meta.get("one_hot") is True
-    return BrainShape(meta["obs_dim"], meta["n_actions"], meta.get("scene", ""), one_hot=one_hot)
+    mirror = meta.get("mirror")
+    signs = tuple(float(sign) for sign in mirror["signs"]) if mirror else None
+    actions = tuple(mirror["actions"]) if mirror else None
+    return BrainShape(
+        meta["obs_dim"],
+        meta["n_actions"],
+        meta.get("scene", ""),
+        one_hot=one_hot,
+        mirror_signs=signs,
+        mirror_actions=actions,
+    )

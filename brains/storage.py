@@ -89,7 +89,27 @@ def _read_meta(directory: Path) -> dict[str, Any]:
         raise BrainFileError(f"{path}: map_text must be a string of at most {MAX_TEXT:,} chars")
     if not isinstance(meta.get("settings", {}), dict):
         raise BrainFileError(f"{path}: settings must be a JSON object")
+    if "mirror" in meta and not _is_mirror(meta["mirror"], meta["obs_dim"], meta["n_actions"]):
+        raise BrainFileError(
+            f'{path}: mirror must be {{"signs": one of 1 or -1 per observation, '
+            f'"actions": the action numbers swapped in pairs}}, got {meta["mirror"]!r:.60}'
+        )
     return meta
+
+
+def _is_mirror(mirror: Any, obs_dim: int, n_actions: int) -> bool:
+    if not isinstance(mirror, dict):
+        return False
+    signs, actions = mirror.get("signs"), mirror.get("actions")
+    if not isinstance(signs, list) or not isinstance(actions, list):
+        return False
+    if len(signs) != obs_dim or any(type(sign) not in (int, float) for sign in signs):
+        return False
+    if not all(sign in (1, -1) for sign in signs):
+        return False
+    if not all(type(a) is int for a in actions) or sorted(actions) != list(range(n_actions)):
+        return False
+    return all(actions[actions[a]] == a for a in actions)  # a mirror undoes itself
 
 
 def _read_weights(path: Path) -> dict[str, np.ndarray]:

@@ -73,7 +73,14 @@ def brain_shape(scene_name: str) -> BrainShape:
     spec = make_scene(scene_name, 1).spec
     # The scene key (with its map, for a gridworld) is what a saved brain is watched on.
     return BrainShape(
-        spec.obs_dim, spec.n_actions, scene_name, spec.obs_low, spec.obs_high, spec.one_hot
+        spec.obs_dim,
+        spec.n_actions,
+        scene_name,
+        spec.obs_low,
+        spec.obs_high,
+        spec.one_hot,
+        spec.mirror_signs,
+        spec.mirror_actions,
     )
 
 

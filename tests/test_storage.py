@@ -97,6 +97,11 @@ def test_pickled_arrays_are_refused(saved):
         ({"scene": 5}, "scene must be a string, got 5"),
         ({"scene": {"gridworld": 1}}, "scene must be a string"),
         ({"map_text": ["map:", "SG"]}, "map_text must be a string"),
+        ({"mirror": "yes"}, "mirror must be"),
+        ({"mirror": {"signs": [-1], "actions": [1, 0]}}, "mirror must be"),
+        ({"mirror": {"signs": [-1] * 7, "actions": [0, 0]}}, "mirror must be"),
+        ({"mirror": {"signs": [-1] * 6 + [0.5], "actions": [1, 0]}}, "mirror must be"),
+        ({"mirror": {"signs": [1] * 7, "actions": [1, True]}}, "mirror must be"),
     ],
 )
 def test_bad_metadata_is_refused_with_its_reason(saved, change, message):
