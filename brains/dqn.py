@@ -91,6 +91,11 @@ class DQNSettings:
     # more often than any one step's (see scene_defaults). Exploration and the targets
     # still use the online network.
     policy_average: float = 0.0
+    # The greedy policy values a state as its values plus its mirror image's, using the
+    # scene's mirror symmetry (CartPole: every quantity negated, left and right swapped).
+    # A solved CartPole that loses its checks drives off the track, nearly always on the
+    # same side: the network has learnt a lean one way. The mirrored sum cannot lean.
+    mirror: bool = False
     threads: int = 1  # torch threads: a second does not speed up networks this small
 
     def check(self) -> str | None:
@@ -227,6 +232,13 @@ class DQN(KeepsBestCheck, Learner):
         if s.policy_average:
             self.policy = FlatMLP(torch, self.online.sizes, s.layer_norm)
             self.policy.copy_from(self.online)
+        self._mirror = None  # (input signs, action order) for the greedy policy
+        if s.mirror:
+            if shape.mirror_signs is None or shape.mirror_actions is None:
+                scene = shape.scene or "this scene"
+                raise ValueError(f"mirror=true needs a mirror-symmetric scene, and {scene} is not")
+            signs = torch.tensor(shape.mirror_signs, dtype=torch.float32)
+            self._mirror = (signs, torch.tensor(shape.mirror_actions))
         self.optimizer = FlatAdam(torch, len(self.online.params))
         self.buffer = ReplayBuffer(s.buffer, shape.obs_dim, shape.one_hot)
         self.n_step = NStepReturns(s.n_step, s.gamma)
@@ -254,7 +266,8 @@ class DQN(KeepsBestCheck, Learner):
         batch = f", batch {s.batch}" if s.batch != DQNSettings.batch else ""
         loss = ", Huber" if s.loss == "huber" else ""
         averaged = ", averaged" if s.policy_average else ""
-        return f"DQN {s.hidden}{norm}, lr {s.lr:g}{steps}{batch}{loss}{averaged}"
+        mirrored = ", mirrored" if s.mirror else ""
+        return f"DQN {s.hidden}{norm}, lr {s.lr:g}{steps}{batch}{loss}{averaged}{mirrored}"
 
     # -- acting -----------------------------------------------------------------------
 
@@ -270,7 +283,14 @@ class DQN(KeepsBestCheck, Learner):
         return tensor if self._input_scale is None else tensor / self._input_scale
 
     def greedy(self, observations: np.ndarray) -> np.ndarray:
-        return self.policy(self.inputs(observations)).argmax(dim=1).numpy()
+        inputs = self.inputs(observations)
+        values = self.policy(inputs)
+        if self._mirror is not None:
+            # Scaling is per input and positive, so mirroring the scaled inputs is the same
+            # as scaling the mirrored ones.
+            signs, actions = self._mirror
+            values = values + self.policy(inputs * signs)[:, actions]
+        return values.argmax(dim=1).numpy()
 
     def act(self, observations: np.ndarray) -> np.ndarray:
         """Epsilon-greedy with the online network: exploration follows what is learnt now."""

@@ -210,6 +210,7 @@ def test_dqn_learns_cartpole_well_above_random():
         "hidden=16",
         "hidden=16,layer_norm=true,n_step=3,loss=huber,action_gap=0.5",
         "hidden=16,policy_average=0.01",
+        "hidden=16,mirror=true",
     ],
 )
 def test_a_saved_dqn_acts_identically_and_can_go_on_training(tmp_path, settings):
@@ -248,6 +249,20 @@ def test_the_greedy_policy_can_act_with_a_running_average_of_the_weights():
     assert torch.equal(dqn.best.params, dqn.policy.params)  # the checked network is kept
     plain = DQN(CARTPOLE, 1, 0, DQNSettings(hidden="8"))
     assert plain.policy is plain.online  # 0: no average, the online network acts
+
+
+def test_a_mirrored_greedy_policy_does_in_the_mirror_what_it_does_here():
+    shape = brain_shape("cartpole")
+    mirrored = make_brain("dqn:hidden=8,mirror=true,policy_average=0", shape, None, 3)
+    obs = np.random.default_rng(1).normal(size=(500, 4)).astype(np.float32)
+    actions = mirrored.greedy(obs)
+    assert 0 < actions.mean() < 1
+    assert np.array_equal(mirrored.greedy(-obs), 1 - actions)  # push left becomes push right
+    # What it sums: the values of the state and, action for action, of its mirror image.
+    values = mirrored.policy(mirrored.inputs(obs)) + mirrored.policy(mirrored.inputs(-obs)).flip(1)
+    assert np.array_equal(actions, values.argmax(dim=1).numpy())
+    plain = make_brain("dqn:hidden=8,mirror=false,policy_average=0", shape, None, 3)
+    assert not np.array_equal(plain.greedy(-obs), 1 - plain.greedy(obs))  # a network leans
 
 
 def test_a_dqn_saves_the_network_of_its_best_check(tmp_path):
@@ -341,6 +356,8 @@ def test_bad_settings_are_one_line_errors():
         make_brain("dqn:input_scale=1/0/1/1", shape, None, 0)
     with pytest.raises(ValueError, match="input_scale has 3 values, the scene has 4"):
         make_brain("dqn:input_scale=1/2/3", shape, None, 0)
+    with pytest.raises(ValueError, match="mirror=true needs a mirror-symmetric scene, and flappy"):
+        make_brain("dqn:mirror=true", brain_shape("flappy"), None, 0)
 
 
 def test_inputs_are_divided_by_their_scale_before_the_network_sees_them():
