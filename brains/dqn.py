@@ -239,7 +239,7 @@ class DQN(KeepsBestCheck, Learner):
         if s.mirror:
             if shape.mirror_signs is None or shape.mirror_actions is None:
                 scene = shape.scene or "this scene"
-                raise ValueError(f"mirror=true needs a mirror-symmetric scene, and {scene} is not")
+                raise ValueError(f"mirror=true needs the scene's mirror symmetry; {scene} has none")
             signs = torch.tensor(shape.mirror_signs, dtype=torch.float32)
             self._mirror = (signs, torch.tensor(shape.mirror_actions))
         self.optimizer = FlatAdam(torch, len(self.online.params))

@@ -356,7 +356,8 @@ def test_bad_settings_are_one_line_errors():
         make_brain("dqn:input_scale=1/0/1/1", shape, None, 0)
     with pytest.raises(ValueError, match="input_scale has 3 values, the scene has 4"):
         make_brain("dqn:input_scale=1/2/3", shape, None, 0)
-    with pytest.raises(ValueError, match="mirror=true needs a mirror-symmetric scene, and flappy"):
+    no_mirror = "mirror=true needs the scene's mirror symmetry; flappy has none"
+    with pytest.raises(ValueError, match=no_mirror):
         make_brain("dqn:mirror=true", brain_shape("flappy"), None, 0)
 
 
