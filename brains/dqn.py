@@ -10,8 +10,9 @@ A time limit is not an end: truncated transitions bootstrap like any other. With
 returns, r is the discounted sum of up to n rewards and gamma becomes gamma^k.
 
 The greedy policy (checks, the window's champion, saved brains) may act with a Polyak
-average of the online network's weights rather than the online network itself, while
-exploration and learning go on with the online one.
+average of the online network's weights rather than the online network itself, and may
+add each state's values to its mirror image's when the scene has a mirror symmetry, while
+exploration and learning go on with the online network alone.
 
 The networks are FlatMLPs (brains/flat_mlp.py): one tensor of weights each, with the
 backward pass written out, which more than halves the cost of a gradient step.
@@ -196,8 +197,8 @@ class DQN(KeepsBestCheck, Learner):
     # A greedy policy averaged at 0.002 a step keeps its checks more often: of 40 seeds, 11
     # held every check from their first solve and all 40 ended solved, against 5 and 39
     # with the online network (same median of 6,000 steps to solve). Mirrored as well, it
-    # cannot drift to one side: 26 of 40 held every check, all 40 ended solved, and the
-    # median solve came at 3,000 steps.
+    # cannot favour one end of the track: 26 of 40 held every check, all 40 ended solved,
+    # and the median solve came at 3,000 steps.
     # Flappy Bird: a random flap inside a pipe is death, so exploration ends almost at
     # zero; the crash comes a few ticks after the flap that caused it, so the return sums
     # 3 rewards before it bootstraps; layer norm keeps a rate of 3e-3 steady. With all
