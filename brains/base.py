@@ -45,6 +45,7 @@ class BrainShape:
     # these signs, action a played as mirror_actions[a], behave exactly as the originals.
     mirror_signs: tuple[float, ...] | None = None
     mirror_actions: tuple[int, ...] | None = None
+    reward_range: tuple[float, float] | None = None  # the least and most one step pays
 
 
 class Brain(ABC):
@@ -230,6 +231,8 @@ def write_brain(
             "signs": list(brain.shape.mirror_signs),
             "actions": list(brain.shape.mirror_actions),
         }
+    if brain.shape.reward_range is not None:
+        meta["reward_range"] = list(brain.shape.reward_range)
     (directory / "brain.json").write_text(json.dumps(meta, indent=2) + "\n")
     if arrays is not None:
         np.savez(directory / "weights.npz", **arrays)
@@ -250,11 +253,14 @@ def check_from_meta(meta: dict[str, Any]) -> dict[str, Any] | None:
 
 def shape_from_meta(meta: dict[str, Any]) -> BrainShape:
     """The shape recorded by write_brain (already checked by brains.storage); brains saved
-    before it recorded `one_hot` or `mirror` read as not one-hot and without a mirror."""
+    before it recorded `one_hot`, `mirror` or `reward_range` read as not one-hot, without a
+    mirror and without a reward range."""
     one_hot = meta.get("one_hot") is True
     mirror = meta.get("mirror")
     signs = tuple(float(sign) for sign in mirror["signs"]) if mirror else None
     actions = tuple(mirror["actions"]) if mirror else None
+    rewards = meta.get("reward_range")
+    reward_range = (float(rewards[0]), float(rewards[1])) if rewards else None
     return BrainShape(
         meta["obs_dim"],
         meta["n_actions"],
@@ -262,4 +268,5 @@ def shape_from_meta(meta: dict[str, Any]) -> BrainShape:
         one_hot=one_hot,
         mirror_signs=signs,
         mirror_actions=actions,
+        reward_range=reward_range,
     )

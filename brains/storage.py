@@ -9,6 +9,7 @@ place, so a crash never leaves half a brain behind.
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import warnings
@@ -94,7 +95,20 @@ def _read_meta(directory: Path) -> dict[str, Any]:
             f'{path}: mirror must be {{"signs": one of 1 or -1 per observation, '
             f'"actions": the action numbers swapped in pairs}}, got {meta["mirror"]!r:.60}'
         )
+    if "reward_range" in meta and not _is_range(meta["reward_range"]):
+        raise BrainFileError(
+            f"{path}: reward_range must be [least, most] reward of one step, two finite "
+            f"numbers, got {meta['reward_range']!r:.60}"
+        )
     return meta
+
+
+def _is_range(pair: Any) -> bool:
+    if not isinstance(pair, list) or len(pair) != 2:
+        return False
+    if any(type(value) not in (int, float) or not math.isfinite(value) for value in pair):
+        return False
+    return pair[0] <= pair[1]
 
 
 def _is_mirror(mirror: Any, obs_dim: int, n_actions: int) -> bool:

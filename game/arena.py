@@ -81,6 +81,7 @@ def brain_shape(scene_name: str) -> BrainShape:
         spec.one_hot,
         spec.mirror_signs,
         spec.mirror_actions,
+        spec.reward_range,
     )
 
 

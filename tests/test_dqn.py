@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 
 from brains.base import BrainShape, Transitions
-from brains.dqn import DQN, DQNSettings, loss_gradient, td_targets, widen_action_gap
+from brains.dqn import (
+    DQN,
+    DQNSettings,
+    loss_gradient,
+    td_targets,
+    value_bounds,
+    widen_action_gap,
+)
 from brains.flat_mlp import FlatAdam, FlatMLP, clip_norm_, torch_sequential
 from brains.registry import make_brain
 from brains.replay import NStepReturns, ReplayBuffer
@@ -104,6 +111,31 @@ def test_advantage_learning_lowers_only_the_targets_of_worse_actions():
     taken = torch.tensor([[0], [1]])  # a worse action, then the best one
     widened = widen_action_gap(targets, here, taken, alpha=0.5)
     assert widened.tolist() == [10.0 - 0.5 * 2.0, 10.0]
+
+
+def test_returns_are_bounded_by_the_reward_range_summed_over_the_discounted_future():
+    assert value_bounds((0.0, 1.0), 0.99) == pytest.approx((0.0, 100.0))  # CartPole
+    assert value_bounds((-1.0, 0.5), 0.5) == pytest.approx((-2.0, 1.0))
+    assert value_bounds((-100.0, -1.0), 0.9) == pytest.approx((-1000.0, 0.0))  # may end: 0
+
+
+def test_a_bounded_dqn_trains_toward_no_target_a_return_could_not_reach():
+    shape = BrainShape(4, 2, "cartpole", reward_range=(0.0, 1.0))
+    obs = np.random.default_rng(0).uniform(0, 1, size=(64, 4)).astype(np.float32)
+    ones, no = np.ones(64), np.zeros(64, dtype=bool)
+    batch = Transitions(obs, np.zeros(64, dtype=np.int64), ones, obs[::-1].copy(), no, no)
+    losses = {}
+    for bounded in (True, False):
+        dqn = DQN(shape, 1, 0, DQNSettings(hidden="8/8", gamma=0.9, bounded=bounded))
+        dqn.buffer.add(batch, 0.9)  # 1 a step, none ended: every target bootstraps
+        dqn.online.params.zero_()  # every value 0: the loss is the mean squared target
+        dqn.target.params.fill_(1.0)  # values every next state at 73 or more
+        dqn._learn()
+        losses[bounded] = dqn.loss
+    assert losses[False] > (1 + 0.9 * 73) ** 2
+    assert losses[True] == pytest.approx(10.0**2)  # 1 a step at gamma 0.9: at most 10
+    with pytest.raises(ValueError, match="bounded=true needs the scene's reward range; old"):
+        DQN(BrainShape(4, 2, "old"), 1, 0, DQNSettings(bounded=True))
 
 
 def one_step(agents, rewards, terminated=(), truncated=()) -> Transitions:
@@ -211,6 +243,7 @@ def test_dqn_learns_cartpole_well_above_random():
         "hidden=16,layer_norm=true,n_step=3,loss=huber,action_gap=0.5",
         "hidden=16,policy_average=0.01",
         "hidden=16,mirror=true",
+        "hidden=16,bounded=true",
     ],
 )
 def test_a_saved_dqn_acts_identically_and_can_go_on_training(tmp_path, settings):
@@ -356,6 +389,8 @@ def test_bad_settings_are_one_line_errors():
         make_brain("dqn:input_scale=1/0/1/1", shape, None, 0)
     with pytest.raises(ValueError, match="input_scale has 3 values, the scene has 4"):
         make_brain("dqn:input_scale=1/2/3", shape, None, 0)
+    with pytest.raises(SettingsError, match="bounded=true needs gamma below 1"):
+        make_brain("dqn:bounded=true,gamma=1", shape, None, 0)
     no_mirror = "mirror=true needs the scene's mirror symmetry; flappy has none"
     with pytest.raises(ValueError, match=no_mirror):
         make_brain("dqn:mirror=true", brain_shape("flappy"), None, 0)

@@ -102,6 +102,10 @@ def test_pickled_arrays_are_refused(saved):
         ({"mirror": {"signs": [-1] * 7, "actions": [0, 0]}}, "mirror must be"),
         ({"mirror": {"signs": [-1] * 6 + [0.5], "actions": [1, 0]}}, "mirror must be"),
         ({"mirror": {"signs": [1] * 7, "actions": [1, True]}}, "mirror must be"),
+        ({"reward_range": [1]}, "reward_range must be"),
+        ({"reward_range": [1, 0]}, "reward_range must be"),
+        ({"reward_range": ["0", 1]}, "reward_range must be"),
+        ({"reward_range": [0, 1e999]}, "reward_range must be"),
     ],
 )
 def test_bad_metadata_is_refused_with_its_reason(saved, change, message):
