@@ -433,9 +433,15 @@ def test_cartpole_and_flappy_bird_have_their_own_defaults_and_given_settings_win
     assert make_brain("dqn:n_step=1,lr=0.01", brain_shape("flappy"), 1, 0).settings.n_step == 1
     cartpole = make_brain("dqn", brain_shape("cartpole"), None, 0)
     assert cartpole.settings == DQNSettings(
-        input_scale="2.4/2/0.21/2", n_step=2, batch=256, policy_average=0.002, mirror=True
+        input_scale="2.4/2/0.21/2",
+        n_step=2,
+        batch=256,
+        policy_average=0.002,
+        mirror=True,
+        gamma=0.995,
+        bounded=True,
     )
-    title = "DQN 64/64, lr 0.0015, 2-step, batch 256, averaged, mirrored"
+    title = "DQN 64/64, lr 0.0015, 2-step, batch 256, averaged, mirrored, bounded"
     assert cartpole.describe() == title
     assert make_brain("dqn:loss=huber", brain_shape("cartpole"), None, 0).settings.loss == "huber"
     assert make_brain("dqn", brain_shape("gridworld"), None, 0).settings == DQNSettings()
