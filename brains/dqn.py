@@ -295,13 +295,15 @@ class DQN(KeepsBestCheck, Learner):
     def describe(self) -> str:
         s = self.settings
         norm = " normed" if s.layer_norm else ""
+        # What differs from the dataclass's defaults, so the title fits beside the counters.
+        lr = f", lr {s.lr:g}" if s.lr != DQNSettings.lr else ""
         steps = f", {s.n_step}-step" if s.n_step > 1 else ""
         batch = f", batch {s.batch}" if s.batch != DQNSettings.batch else ""
         loss = ", Huber" if s.loss == "huber" else ""
         averaged = ", averaged" if s.policy_average else ""
         mirrored = ", mirrored" if s.mirror else ""
         bounded = ", bounded" if s.bounded else ""
-        return f"DQN {s.hidden}{norm}, lr {s.lr:g}{steps}{batch}{loss}{averaged}{mirrored}{bounded}"
+        return f"DQN {s.hidden}{norm}{lr}{steps}{batch}{loss}{averaged}{mirrored}{bounded}"
 
     # -- acting -----------------------------------------------------------------------
 

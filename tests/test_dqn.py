@@ -441,7 +441,9 @@ def test_cartpole_and_flappy_bird_have_their_own_defaults_and_given_settings_win
         gamma=0.995,
         bounded=True,
     )
-    title = "DQN 64/64, lr 0.0015, 2-step, batch 256, averaged, mirrored, bounded"
+    title = "DQN 64/64, 2-step, batch 256, averaged, mirrored, bounded"
     assert cartpole.describe() == title
     assert make_brain("dqn:loss=huber", brain_shape("cartpole"), None, 0).settings.loss == "huber"
+    slower = make_brain("dqn:lr=0.001", brain_shape("cartpole"), None, 0)
+    assert slower.describe().startswith("DQN 64/64, lr 0.001, 2-step")  # named where it differs
     assert make_brain("dqn", brain_shape("gridworld"), None, 0).settings == DQNSettings()
