@@ -7,7 +7,8 @@ with the squared error (or the Huber loss) and gradient-norm clipping. The targe
 follows the online one by a hard copy every `target_every` steps (tau = 1) or by Polyak
 averaging (tau < 1).
 A time limit is not an end: truncated transitions bootstrap like any other. With n-step
-returns, r is the discounted sum of up to n rewards and gamma becomes gamma^k.
+returns, r is the discounted sum of up to n rewards and gamma becomes gamma^k. Bounded,
+y is kept between the least and the most a return can be, given the scene's rewards.
 
 The greedy policy (checks, the window's champion, saved brains) may act with a Polyak
 average of the online network's weights rather than the online network itself, and may
