@@ -119,7 +119,7 @@ def test_returns_are_bounded_by_the_reward_range_summed_over_the_discounted_futu
     assert value_bounds((-100.0, -1.0), 0.9) == pytest.approx((-1000.0, 0.0))  # may end: 0
 
 
-def test_a_bounded_dqn_trains_toward_no_target_a_return_could_not_reach():
+def test_a_bounded_dqn_trains_toward_targets_no_higher_than_a_return_can_be():
     shape = BrainShape(4, 2, "cartpole", reward_range=(0.0, 1.0))
     obs = np.random.default_rng(0).uniform(0, 1, size=(64, 4)).astype(np.float32)
     ones, no = np.ones(64), np.zeros(64, dtype=bool)
