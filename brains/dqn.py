@@ -296,7 +296,7 @@ class DQN(KeepsBestCheck, Learner):
     def describe(self) -> str:
         s = self.settings
         norm = " normed" if s.layer_norm else ""
-        # What differs from the dataclass's defaults, so the title fits beside the counters.
+        # lr and batch only where they differ from the defaults: the title fits beside the counters.
         lr = f", lr {s.lr:g}" if s.lr != DQNSettings.lr else ""
         steps = f", {s.n_step}-step" if s.n_step > 1 else ""
         batch = f", batch {s.batch}" if s.batch != DQNSettings.batch else ""
