@@ -66,12 +66,27 @@ def unique_directory(root: Path, stem: str) -> Path:
     return candidate
 
 
+def _saved_brains_hint(directory: Path) -> str:
+    """Where `directory` holds saved brains (as `train --out` leaves them), name the
+    newest: the likely meaning of a user who passed the folder rather than a brain."""
+    try:
+        brains = [child for child in directory.iterdir() if (child / META_FILE).is_file()]
+    except OSError:
+        return ""
+    if not brains:
+        return ""
+    newest = max(brains, key=lambda child: (child / META_FILE).stat().st_mtime)
+    held = "one saved brain" if len(brains) == 1 else f"{len(brains)} saved brains, the newest"
+    return f"; it holds {held}: {newest}"
+
+
 def _read_meta(directory: Path) -> dict[str, Any]:
     path = directory / META_FILE
     if not directory.is_dir():
         raise BrainFileError(f"{directory}: not a brain directory (no such directory)")
     if not path.is_file():
-        raise BrainFileError(f"{directory}: not a brain directory (no {META_FILE})")
+        hint = _saved_brains_hint(directory)
+        raise BrainFileError(f"{directory}: not a brain directory (no {META_FILE}){hint}")
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 
 import numpy as np
 import pytest
@@ -143,4 +145,17 @@ def test_missing_things_are_named(tmp_path):
     with pytest.raises(BrainFileError, match="no such directory"):
         load_brain(tmp_path / "nowhere")
     with pytest.raises(BrainFileError, match="no brain.json"):
+        load_brain(tmp_path)
+
+
+def test_a_folder_of_saved_brains_names_the_newest_in_its_error(saved, tmp_path):
+    ga, first = saved  # tmp_path/brain
+    (tmp_path / "notes").mkdir()  # not a brain: not named
+    with pytest.raises(BrainFileError, match=re.escape(f"holds one saved brain: {first}")):
+        load_brain(tmp_path)
+    second = save_brain(ga, tmp_path / "later")
+    newer = (first / "brain.json").stat().st_mtime + 10
+    os.utime(second / "brain.json", (newer, newer))
+    newest = re.escape(f"no brain.json); it holds 2 saved brains, the newest: {second}")
+    with pytest.raises(BrainFileError, match=newest + "$"):
         load_brain(tmp_path)
