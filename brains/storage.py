@@ -71,11 +71,11 @@ def _saved_brains_hint(directory: Path) -> str:
     newest: the likely meaning of a user who passed the folder rather than a brain."""
     try:
         brains = [child for child in directory.iterdir() if (child / META_FILE).is_file()]
-    except OSError:
+        if not brains:
+            return ""
+        newest = max(brains, key=lambda child: (child / META_FILE).stat().st_mtime)
+    except OSError:  # unreadable, or changed while we looked: no hint rather than a traceback
         return ""
-    if not brains:
-        return ""
-    newest = max(brains, key=lambda child: (child / META_FILE).stat().st_mtime)
     held = "one saved brain" if len(brains) == 1 else f"{len(brains)} saved brains, the newest"
     return f"; it holds {held}: {newest}"
 
