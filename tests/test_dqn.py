@@ -153,6 +153,18 @@ def one_step(agents, rewards, terminated=(), truncated=()) -> Transitions:
     )
 
 
+def test_an_optimistic_dqn_starts_valuing_every_state_at_the_most_a_return_can_be():
+    shape = BrainShape(4, 2, "cartpole", reward_range=(0.0, 1.0))
+    settings = DQNSettings(hidden="8", gamma=0.9, optimistic=True, policy_average=0.01)
+    dqn = DQN(shape, 1, 0, settings)
+    plain = DQN(shape, 1, 0, DQNSettings(hidden="8", gamma=0.9, policy_average=0.01))
+    obs = dqn.inputs(np.random.default_rng(0).normal(size=(100, 4)).astype(np.float32))
+    lift = dqn.online(obs) - plain.online(obs)  # the same weights but the output biases
+    assert np.allclose(lift.numpy(), 10.0 - plain.online.layers[-1][1].numpy(), atol=1e-5)
+    for network in (dqn.target, dqn.policy):  # all start from the same network
+        assert np.array_equal(network(obs).numpy(), dqn.online(obs).numpy())
+
+
 def test_n_step_returns_sum_each_agents_rewards_and_stop_at_true_ends():
     fold = NStepReturns(3, 0.5).fold
     out, discounts = fold(one_step([0, 1], [1, 10]))
@@ -226,8 +238,8 @@ def test_epsilon_falls_linearly_to_its_end():
 
 
 def test_dqn_learns_cartpole_well_above_random():
-    arena = make_arena("cartpole", make_brain("dqn", brain_shape("cartpole"), None, 4), 4)
-    arena.run(Budget(max_steps=10_000))  # seed 4 solves at 2,000 (bench/dqn_vs_sb3)
+    arena = make_arena("cartpole", make_brain("dqn", brain_shape("cartpole"), None, 2), 2)
+    arena.run(Budget(max_steps=10_000))  # seed 2 solves at 4,000 (bench/dqn_vs_sb3)
     _, average = arena.metrics.series["return_average"].arrays()
     _, checks = arena.metrics.series["eval_score"].arrays()
     assert average[:3].mean() < 40  # pushing at random lasts 20-30 steps
@@ -244,6 +256,7 @@ def test_dqn_learns_cartpole_well_above_random():
         "hidden=16,policy_average=0.01",
         "hidden=16,mirror=true",
         "hidden=16,bounded=true",
+        "hidden=16,optimistic=true",
     ],
 )
 def test_a_saved_dqn_acts_identically_and_can_go_on_training(tmp_path, settings):
@@ -321,8 +334,8 @@ def test_a_dqn_saves_the_network_of_its_best_check(tmp_path):
 def test_training_reports_the_check_of_the_network_it_saves(tmp_path):
     from game.training import train
 
-    arena = make_arena("cartpole", make_brain("dqn", brain_shape("cartpole"), None, 6), 6)
-    result = train(arena, Budget(max_steps=4_000), tmp_path, progress=False)
+    arena = make_arena("cartpole", make_brain("dqn", brain_shape("cartpole"), None, 66), 66)
+    result = train(arena, Budget(max_steps=6_000), tmp_path, progress=False)
     _, checks = arena.metrics.series["eval_score"].arrays()
     assert checks[-1] < checks.max()  # this seed has unlearned some by the end
     assert result["eval_score"] == checks.max() == arena.brain.best_check["mean"]
@@ -391,6 +404,11 @@ def test_bad_settings_are_one_line_errors():
         make_brain("dqn:input_scale=1/2/3", shape, None, 0)
     with pytest.raises(SettingsError, match="bounded=true needs gamma below 1"):
         make_brain("dqn:bounded=true,gamma=1", shape, None, 0)
+    with pytest.raises(SettingsError, match="optimistic=true needs gamma below 1"):
+        make_brain("dqn:optimistic=true,bounded=false,gamma=1", shape, None, 0)
+    no_range = "optimistic=true needs the scene's reward range; cartpole has none"
+    with pytest.raises(ValueError, match=no_range):
+        DQN(CARTPOLE, 1, 0, DQNSettings(optimistic=True))
     no_mirror = "mirror=true needs the scene's mirror symmetry; flappy has none"
     with pytest.raises(ValueError, match=no_mirror):
         make_brain("dqn:mirror=true", brain_shape("flappy"), None, 0)
@@ -440,6 +458,7 @@ def test_cartpole_and_flappy_bird_have_their_own_defaults_and_given_settings_win
         mirror=True,
         gamma=0.995,
         bounded=True,
+        optimistic=True,
     )
     title = "DQN 64/64, 2-step, batch 256, averaged, mirrored, bounded"
     assert cartpole.describe() == title
