@@ -8,7 +8,8 @@ follows the online one by a hard copy every `target_every` steps (tau = 1) or by
 averaging (tau < 1).
 A time limit is not an end: truncated transitions bootstrap like any other. With n-step
 returns, r is the discounted sum of up to n rewards and gamma becomes gamma^k. Bounded,
-y is kept between the least and the most a return can be, given the scene's rewards.
+y is kept between the least and the most a return can be, given the scene's rewards;
+optimistic, the network's outputs start at that most.
 
 The greedy policy (checks, the window's champion, saved brains) may act with a Polyak
 average of the online network's weights rather than the online network itself, and may
@@ -79,8 +80,8 @@ class DQNSettings:
     bounded: bool = False
     # The network's outputs start at the most a return can be (from the scene's reward
     # range) rather than near 0. Values climb toward a good policy's a few rewards per
-    # target update, and a CartPole run's mean predicted Q was still rising at 50,000 steps
-    # (8 at 2,000, 98 at 40,000, toward 200); started at the top, only the states that
+    # target update: a CartPole run's mean predicted Q was still rising at 50,000 steps
+    # (seed 0: 8 at 2,000, 98 at 40,000, toward 200). Started at the top, only the states that
     # lead to a fall have far to go.
     optimistic: bool = False
     # Advantage learning (Bellemare et al. 2016): the target of a non-greedy action is
