@@ -138,6 +138,18 @@ def test_a_bounded_dqn_trains_toward_targets_no_higher_than_a_return_can_be():
         DQN(BrainShape(4, 2, "old"), 1, 0, DQNSettings(bounded=True))
 
 
+def test_an_optimistic_dqn_starts_valuing_every_state_at_the_most_a_return_can_be():
+    shape = BrainShape(4, 2, "cartpole", reward_range=(0.0, 1.0))
+    settings = DQNSettings(hidden="8", gamma=0.9, optimistic=True, policy_average=0.01)
+    dqn = DQN(shape, 1, 0, settings)
+    plain = DQN(shape, 1, 0, DQNSettings(hidden="8", gamma=0.9, policy_average=0.01))
+    obs = dqn.inputs(np.random.default_rng(0).normal(size=(100, 4)).astype(np.float32))
+    lift = dqn.online(obs) - plain.online(obs)  # the same weights but the output biases
+    assert np.allclose(lift.numpy(), 10.0 - plain.online.layers[-1][1].numpy(), atol=1e-5)
+    for network in (dqn.target, dqn.policy):  # all start from the same network
+        assert np.array_equal(network(obs).numpy(), dqn.online(obs).numpy())
+
+
 def one_step(agents, rewards, terminated=(), truncated=()) -> Transitions:
     """A tick for `agents` whose observations are [agent, reward] (to tell rows apart)."""
     count = len(agents)
@@ -151,18 +163,6 @@ def one_step(agents, rewards, terminated=(), truncated=()) -> Transitions:
         np.isin(agents, truncated),
         np.array(agents),
     )
-
-
-def test_an_optimistic_dqn_starts_valuing_every_state_at_the_most_a_return_can_be():
-    shape = BrainShape(4, 2, "cartpole", reward_range=(0.0, 1.0))
-    settings = DQNSettings(hidden="8", gamma=0.9, optimistic=True, policy_average=0.01)
-    dqn = DQN(shape, 1, 0, settings)
-    plain = DQN(shape, 1, 0, DQNSettings(hidden="8", gamma=0.9, policy_average=0.01))
-    obs = dqn.inputs(np.random.default_rng(0).normal(size=(100, 4)).astype(np.float32))
-    lift = dqn.online(obs) - plain.online(obs)  # the same weights but the output biases
-    assert np.allclose(lift.numpy(), 10.0 - plain.online.layers[-1][1].numpy(), atol=1e-5)
-    for network in (dqn.target, dqn.policy):  # all start from the same network
-        assert np.array_equal(network(obs).numpy(), dqn.online(obs).numpy())
 
 
 def test_n_step_returns_sum_each_agents_rewards_and_stop_at_true_ends():
