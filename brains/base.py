@@ -135,6 +135,13 @@ class Transitions:
 
 class Learner(Brain):
     kind = "learner"
+    # Agents played at once. A learner saves what it learnt, not its agents: one loaded
+    # to go on training plays as many as it is given.
+    envs: int
+
+    @property
+    def population_size(self) -> int:
+        return self.envs
 
     @abstractmethod
     def act(self, observations: np.ndarray) -> np.ndarray:

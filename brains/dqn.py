@@ -305,10 +305,6 @@ class DQN(KeepsBestCheck, Learner):
             raise ValueError(f"{setting}=true needs the scene's reward range; {scene} has none")
         return self.shape.reward_range
 
-    @property
-    def population_size(self) -> int:
-        return self.envs
-
     def describe(self) -> str:
         s = self.settings
         norm = " normed" if s.layer_norm else ""

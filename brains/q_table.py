@@ -113,10 +113,6 @@ class QTable(KeepsBestTable, Learner):
         # the policy never changes what training sees.
         self._ties = np.random.default_rng(ties)
 
-    @property
-    def population_size(self) -> int:
-        return self.envs
-
     def describe(self) -> str:
         bins = "x".join(str(b) for b in self.bins)
         return f"Q-table, {bins} bins"

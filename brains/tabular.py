@@ -113,10 +113,6 @@ class TabularLearner(KeepsBestTable, Learner):
         self.rng = np.random.default_rng(explore)
         self._ties = np.random.default_rng(ties)  # greedy checks never disturb training
 
-    @property
-    def population_size(self) -> int:
-        return self.envs
-
     @classmethod
     def supports(cls, shape: BrainShape) -> str | None:
         if shape.one_hot:
