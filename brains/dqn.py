@@ -285,6 +285,7 @@ class DQN(KeepsBestCheck, Learner):
             self._bounds = value_bounds(self._reward_range("bounded"), s.gamma)
         self.optimizer = FlatAdam(torch, len(self.online.params))
         self.buffer = ReplayBuffer(s.buffer, shape.obs_dim, shape.one_hot)
+        self._replay_needed = 1  # rows the replay must hold before a gradient step
         self.n_step = NStepReturns(s.n_step, s.gamma)
         explore, sample = np.random.SeedSequence(seed).spawn(2)
         self.rng = np.random.default_rng(explore)
@@ -354,7 +355,7 @@ class DQN(KeepsBestCheck, Learner):
         s = self.settings
         self.buffer.add(*self.n_step.fold(batch))
         before, self.env_steps = self.env_steps, self.env_steps + len(batch)
-        if self.env_steps < s.learning_starts or not len(self.buffer):
+        if self.env_steps < s.learning_starts or len(self.buffer) < self._replay_needed:
             return
         phases = self.env_steps // s.train_every - before // s.train_every
         for _ in range(phases * s.gradient_steps):
@@ -474,8 +475,11 @@ class DQN(KeepsBestCheck, Learner):
     @classmethod
     def from_saved(cls, meta: dict[str, Any], weights: Any, settings: DQNSettings) -> DQN:
         """Rebuild from checked metadata and a dict loaded with torch.load(weights_only=True);
-        training can go on (the replay buffer starts empty)."""
+        training can go on. The replay is not saved: it starts empty and refills
+        learning_starts transitions before learning resumes, so that the first minibatches
+        do not draw the same few rows over and over."""
         brain = cls(shape_from_meta(meta), population=1, seed=0, settings=settings)
+        brain._replay_needed = max(1, min(settings.learning_starts, settings.buffer))
         if not isinstance(weights, dict) or not {"online", "target"} <= set(weights):
             raise ValueError(f"{cls.weights_file} is not a DQN state (needs online and target)")
         try:

@@ -269,7 +269,10 @@ def test_a_saved_dqn_acts_identically_and_can_go_on_training(tmp_path, settings)
     obs = np.random.default_rng(0).normal(size=(200, 4)).astype(np.float32)
     assert np.array_equal(loaded.champion().act(obs), arena.brain.champion().act(obs))
     assert loaded.env_steps == 2_000 and loaded.epsilon == arena.brain.epsilon
+    # Its replay was not saved: it refills learning_starts transitions, then learns.
     again = make_arena("cartpole", loaded, 2)
+    again.run(Budget(max_steps=900))
+    assert loaded.updates == arena.brain.updates and len(loaded.buffer) >= 890
     again.run(Budget(max_steps=1_500))
     assert loaded.updates > arena.brain.updates
 
