@@ -4,6 +4,7 @@
     python main.py run --scene flappy --brain ga     the window, with options
     python main.py train --scene flappy --brain ga   headless; one JSON line on stdout
     python main.py watch runs/SOME-BRAIN             a saved brain plays fresh courses
+    python main.py train --from runs/SOME-BRAIN      a saved learner goes on training
 
 Bad input gets one line on stderr and exit code 2, never a traceback.
 """
@@ -121,6 +122,14 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
         help="stop once the champion passes the scene's solve test, and save it",
     )
     add_neat_config_option(parser)
+    parser.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        metavar="DIR",
+        help="go on training a saved learner (dqn, q-table, q-learning, ...) from its brain "
+        "directory; its scene and settings come with it",
+    )
     parser.add_argument(
         "--out",
         type=Path,
@@ -284,12 +293,50 @@ def build_arena(args: argparse.Namespace):
         )
     except (SettingsError, ValueError) as error:
         fail(str(error))
+    check_generations(brain, args)
+    return make_arena(args.scene, brain, args.seed, brain_text=args.brain)
+
+
+def check_generations(brain, args: argparse.Namespace) -> None:
     if brain.kind != "evolver" and args.max_generations is not None:
         fail(
             f"--max-generations does not apply to {brain.name}, which learns every step; "
             "use --max-episodes or --max-steps"
         )
-    return make_arena(args.scene, brain, args.seed, brain_text=args.brain)
+
+
+def resumed_arena(args: argparse.Namespace):
+    """--from DIR: a saved learner goes on learning, on its own scene (its own map) with
+    its own settings. Not on another map: the check it kept as its best was on its own."""
+    from game.arena import make_arena
+
+    given = {
+        "--scene": args.scene,
+        "--map": args.map,
+        "--brain": args.brain,
+        "--neat-config": args.neat_config,
+    }
+    for option, value in given.items():
+        if value is not None:
+            fail(f"{option} cannot go with --from: the saved brain brings its own")
+    brain, scene = load_saved(args.source, None)
+    if brain.kind != "learner":
+        learners = ", ".join(sorted(name for name, cls in BRAINS.items() if cls.kind == "learner"))
+        fail(
+            f"{args.source}: a saved {brain.name} cannot go on training; --from takes the "
+            f"learners ({learners}). `python main.py watch {args.source}` plays it"
+        )
+    check_generations(brain, args)
+    brain.envs = args.population or type(brain).default_population
+    return make_arena(scene, brain, args.seed, brain_text=brain.name)
+
+
+def experiment_arena(args: argparse.Namespace):
+    """The arena `run` and `train` ask for: a new brain, or a saved one going on (--from)."""
+    if args.source is not None:
+        return resumed_arena(args)
+    resolve_experiment(args)
+    return build_arena(args)
 
 
 def open_window(arena, args: argparse.Namespace, save_root: Path, budget=None) -> None:
@@ -308,21 +355,21 @@ def open_window(arena, args: argparse.Namespace, save_root: Path, budget=None) -
 
 
 def command_run(args: argparse.Namespace) -> int:
-    resolve_experiment(args)
-    arena = build_arena(args)
+    arena = experiment_arena(args)
     budget = budget_from(args)
     open_window(arena, args, args.out, None if budget.unlimited else budget)
     return 0
 
 
-def command_watch(args: argparse.Namespace) -> int:
+def load_saved(directory: Path, map_arg: str | None):
+    """(brain, scene key) of a saved brain: its own scene, or for a gridworld brain the
+    map `map_arg` names. Anything wrong is a one-line failure."""
     from brains.storage import META_FILE, BrainFileError, load_brain, read_meta
     from game.scenes import scene_from_brain
-    from game.showcase import ShowcaseArena
 
     try:
-        meta = read_meta(args.directory)
-        brain = load_brain(args.directory)
+        meta = read_meta(directory)
+        brain = load_brain(directory)
     except BrainFileError as error:
         fail(str(error))
     scene = brain.shape.scene
@@ -332,25 +379,32 @@ def command_watch(args: argparse.Namespace) -> int:
         name = scene
     if name not in SCENES:
         fail(
-            f"{args.directory}: the brain was trained on scene {scene!r}, which is not one of: "
+            f"{directory}: the brain was trained on scene {scene!r}, which is not one of: "
             + ", ".join(sorted(SCENES))
         )
-    if args.map is not None:
+    if map_arg is not None:
         if name != "gridworld":
             fail(f"--map applies only to gridworld brains; this one plays {name}")
-        scene = gridworld_key(args.map)
+        scene = gridworld_key(map_arg)
     try:
-        if args.map is None:  # the map as the brain file gives it, never a path it names
-            scene = scene_from_brain(scene, meta.get("map_text"), str(args.directory / META_FILE))
+        if map_arg is None:  # the map as the brain file gives it, never a path it names
+            scene = scene_from_brain(scene, meta.get("map_text"), str(directory / META_FILE))
         spec = scene_spec(scene)
     except MapError as error:
         fail(str(error))
     if (spec.obs_dim, spec.n_actions) != (brain.shape.obs_dim, brain.shape.n_actions):
         fail(
-            f"{args.directory}: brain expects {brain.shape.obs_dim} inputs and "
+            f"{directory}: brain expects {brain.shape.obs_dim} inputs and "
             f"{brain.shape.n_actions} actions, scene {scene} has {spec.obs_dim} and "
             f"{spec.n_actions}"
         )
+    return brain, scene
+
+
+def command_watch(args: argparse.Namespace) -> int:
+    from game.showcase import ShowcaseArena
+
+    brain, scene = load_saved(args.directory, args.map)
     open_window(ShowcaseArena(scene, brain, args.seed, source=args.directory), args, Path("runs"))
     return 0
 
@@ -359,8 +413,7 @@ def command_train(args: argparse.Namespace) -> int:
     from game.arena import Budget
     from game.training import train
 
-    resolve_experiment(args)
-    arena = build_arena(args)
+    arena = experiment_arena(args)
     budget = budget_from(args)
     if budget.unlimited:
         print("No limit given: training until solved (Ctrl-C stops and saves).", file=sys.stderr)

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -164,6 +165,46 @@ def test_run_and_watch_open_the_window_and_close_cleanly(tmp_path):
     watched = main_py("watch", brain, "--frames", "60", "--speed", "max")
     assert watched.returncode == 0, watched.stderr
     assert watched.stderr == ""
+
+
+def test_a_saved_learner_goes_on_training_where_it_left_off(tmp_path):
+    first = main_py(
+        "train", "--scene", "cartpole", "--brain", "dqn", "--max-steps", "2000", "--quiet",
+        "--out", str(tmp_path / "first"),
+    )  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    saved = json.loads(first.stdout)["saved_to"]
+    before = Path(saved, "brain.json").read_text()
+    more = main_py(
+        "train", "--from", saved, "--max-steps", "2000", "--population", "2", "--quiet",
+        "--out", str(tmp_path / "more"),
+    )  # fmt: skip
+    assert more.returncode == 0, more.stderr
+    line = json.loads(more.stdout)
+    assert line["scene"] == "cartpole" and line["brain"] == "dqn" and line["env_steps"] == 2000
+    old, new = json.loads(before), json.loads(Path(line["saved_to"], "brain.json").read_text())
+    assert old["env_steps"] == 2000 and new["env_steps"] == 4000  # the brain's own count
+    assert new["updates"] > old["updates"]
+    assert Path(saved, "brain.json").read_text() == before  # never written over
+    window = main_py("run", "--from", saved, "--frames", "30", "--out", str(tmp_path / "w"))
+    assert window.returncode == 0, window.stderr
+
+
+def test_only_a_learner_goes_on_training_and_it_brings_its_own_settings(tmp_path):
+    trained = main_py(
+        "train", "--scene", "cartpole", "--brain", "ga", "--max-generations", "1",
+        "--population", "10", "--quiet", "--out", str(tmp_path),
+    )  # fmt: skip
+    ga = json.loads(trained.stdout)["saved_to"]
+    for args, says in (
+        (["--from", ga], "a saved ga cannot go on training; --from takes the learners (dqn,"),
+        (["--from", ga, "--brain", "dqn"], "--brain cannot go with --from"),
+        (["--from", ga, "--map", "cliff"], "--map cannot go with --from"),
+        (["--from", str(tmp_path / "nothing")], "not a brain directory"),
+    ):
+        result = main_py("train", *args)
+        assert result.returncode == 2 and says in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
 def test_ctrl_c_stops_training_and_still_saves(tmp_path):
