@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # keep stdout for results
 
@@ -27,6 +27,9 @@ from brains.registry import BRAINS
 from brains.settings import SettingsError
 from game.scenes import SCENES, MapError, gridworld_key, scene_spec, split_scene_key
 from game.scenes.gridmap import map_names
+
+if TYPE_CHECKING:
+    from brains.base import Brain
 
 EXIT_BAD_INPUT = 2
 SPEED_CHOICES = ("1", "2", "4", "8", "16", "32", "64", "max")
@@ -297,7 +300,7 @@ def build_arena(args: argparse.Namespace):
     return make_arena(args.scene, brain, args.seed, brain_text=args.brain)
 
 
-def check_generations(brain, args: argparse.Namespace) -> None:
+def check_generations(brain: Brain, args: argparse.Namespace) -> None:
     if brain.kind != "evolver" and args.max_generations is not None:
         fail(
             f"--max-generations does not apply to {brain.name}, which learns every step; "
@@ -361,7 +364,7 @@ def command_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def load_saved(directory: Path, map_arg: str | None):
+def load_saved(directory: Path, map_arg: str | None) -> tuple[Brain, str]:
     """(brain, scene key) of a saved brain: its own scene, or for a gridworld brain the
     map `map_arg` names. Anything wrong is a one-line failure."""
     from brains.storage import META_FILE, BrainFileError, load_brain, read_meta
