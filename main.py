@@ -326,11 +326,11 @@ def resumed_arena(args: argparse.Namespace):
     if brain.kind != "learner":
         learners = ", ".join(sorted(name for name, cls in BRAINS.items() if cls.kind == "learner"))
         fail(
-            f"{args.source}: a saved {brain.name} cannot go on training; --from takes the "
-            f"learners ({learners}). `python main.py watch {args.source}` plays it"
+            f"{args.source}: {brain.name} is not a learner and cannot go on training "
+            f"(--from takes {learners}); `python main.py watch {args.source}` plays it"
         )
     check_generations(brain, args)
-    brain.envs = args.population or type(brain).default_population
+    brain.go_on(args.population or type(brain).default_population, args.seed)
     return make_arena(scene, brain, args.seed, brain_text=brain.name)
 
 

@@ -135,13 +135,22 @@ class Transitions:
 
 class Learner(Brain):
     kind = "learner"
-    # Agents played at once. A learner saves what it learnt, not its agents: one loaded
-    # to go on training plays as many as it is given.
-    envs: int
+    envs: int  # agents played at once
 
     @property
     def population_size(self) -> int:
         return self.envs
+
+    def go_on(self, agents: int, seed: int) -> None:
+        """Ready a loaded learner to go on training with `agents` at once and generators
+        drawn from `seed`: a learner saves what it learnt, not its agents or its dice.
+        Nothing in a learner may be sized by its agents when it is built."""
+        self.envs = agents
+        self.seed_generators(seed)
+
+    @abstractmethod
+    def seed_generators(self, seed: int) -> None:
+        """(Re)make every random generator training draws from, from `seed`."""
 
     @abstractmethod
     def act(self, observations: np.ndarray) -> np.ndarray:

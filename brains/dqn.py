@@ -287,9 +287,7 @@ class DQN(KeepsBestCheck, Learner):
         self.buffer = ReplayBuffer(s.buffer, shape.obs_dim, shape.one_hot)
         self._replay_needed = 1  # rows the replay must hold before a gradient step
         self.n_step = NStepReturns(s.n_step, s.gamma)
-        explore, sample = np.random.SeedSequence(seed).spawn(2)
-        self.rng = np.random.default_rng(explore)
-        self._sample_rng = np.random.default_rng(sample)
+        self.seed_generators(seed)
         self.env_steps = 0
         self.updates = 0
         self.episodes = 0
@@ -305,6 +303,11 @@ class DQN(KeepsBestCheck, Learner):
             scene = self.shape.scene or "this scene"
             raise ValueError(f"{setting}=true needs the scene's reward range; {scene} has none")
         return self.shape.reward_range
+
+    def seed_generators(self, seed: int) -> None:
+        explore, sample = np.random.SeedSequence(seed).spawn(2)
+        self.rng = np.random.default_rng(explore)
+        self._sample_rng = np.random.default_rng(sample)
 
     def describe(self) -> str:
         s = self.settings

@@ -107,6 +107,9 @@ class QTable(KeepsBestTable, Learner):
         self.epsilon = self.settings.epsilon
         self.episodes = 0
         self.updates = 0
+        self.seed_generators(seed)
+
+    def seed_generators(self, seed: int) -> None:
         explore, ties = np.random.SeedSequence(seed).spawn(2)
         self.rng = np.random.default_rng(explore)
         # Greedy play (evaluations too) breaks ties with its own generator, so checking

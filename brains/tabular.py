@@ -109,6 +109,9 @@ class TabularLearner(KeepsBestTable, Learner):
         self.epsilon = self.settings.epsilon
         self.episodes = 0
         self.updates = 0
+        self.seed_generators(seed)
+
+    def seed_generators(self, seed: int) -> None:
         explore, ties = np.random.SeedSequence(seed).spawn(2)
         self.rng = np.random.default_rng(explore)
         self._ties = np.random.default_rng(ties)  # greedy checks never disturb training
@@ -178,8 +181,9 @@ class TabularLearner(KeepsBestTable, Learner):
             raise ValueError(f"weights.npz array 'q' should be {expected}, got {got}")
         brain = cls(shape, population=1, seed=0, settings=settings)
         brain.q = arrays["q"].astype(np.float64)
-        episodes, epsilon = meta.get("episodes"), meta.get("epsilon")
+        episodes, epsilon, updates = meta.get("episodes"), meta.get("epsilon"), meta.get("updates")
         brain.episodes = episodes if isinstance(episodes, int) else 0
+        brain.updates = updates if isinstance(updates, int) and updates >= 0 else 0
         if isinstance(epsilon, int | float) and 0 <= epsilon <= 1:
             brain.epsilon = float(epsilon)
         brain.keep_loaded_table(meta)

@@ -269,6 +269,10 @@ def test_a_saved_dqn_acts_identically_and_can_go_on_training(tmp_path, settings)
     obs = np.random.default_rng(0).normal(size=(200, 4)).astype(np.float32)
     assert np.array_equal(loaded.champion().act(obs), arena.brain.champion().act(obs))
     assert loaded.env_steps == 2_000 and loaded.epsilon == arena.brain.epsilon
+    # It goes on with as many carts as it is given and dice drawn from the run's seed.
+    loaded.go_on(2, seed=7)
+    twin = make_brain(f"dqn:{settings}", brain_shape("cartpole"), 2, 7)
+    assert loaded.population_size == 2 and loaded.rng.random() == twin.rng.random()
     # Its replay was not saved: it refills learning_starts transitions, then learns.
     again = make_arena("cartpole", loaded, 2)
     again.run(Budget(max_steps=900))
