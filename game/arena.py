@@ -25,6 +25,7 @@ from game.colours import BLUE, GOLD, GREEN, PINK, Colour
 from game.evaluation import EVALUATION, TRAINING, Evaluation, episode_seed
 from game.metrics import Metrics
 from game.scenes import make_scene, saved_scene_meta, split_scene_key
+from game.scenes.gridmap import map_label
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ class Arena:
 
     def save_best(self, root: Path) -> Path:
         name, map_name = split_scene_key(self.scene_name)
-        scene = f"{name}-{Path(map_name).stem}" if map_name else name  # a map path has slashes
+        scene = f"{name}-{map_label(map_name)}" if map_name else name
         stem = f"{scene}-{self.brain.name}-seed{self.seed}-{self.progress_tag()}"
         stamp = time.strftime("%Y%m%d-%H%M%S")
         directory = unique_directory(Path(root), f"{stem}-{stamp}")

@@ -54,3 +54,22 @@ def test_a_brain_file_never_opens_a_path_it_names(tmp_path):
     watched = main_py("watch", str(saved), "--frames", "5")
     assert watched.returncode == 2 and "Traceback" not in watched.stderr
     assert "brain.json (map_text):2:3: unknown cell 'Q'" in watched.stderr.strip()
+
+
+def test_a_learner_trained_on_a_map_file_goes_on_training_from_another_folder(tmp_path):
+    (tmp_path / "here").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "here" / "maze.txt").write_text(MAZE)
+    first = main_py(
+        "train", "--map", "maze.txt", "--brain", "q-learning", "--max-episodes", "2",
+        "--quiet", "--out", "runs", cwd=tmp_path / "here",
+    )  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    saved = tmp_path / "here" / json.loads(first.stdout)["saved_to"]
+    more = main_py("train", "--from", str(saved), "--max-episodes", "2", "--quiet",
+                   "--out", "runs", cwd=tmp_path / "elsewhere")  # fmt: skip
+    assert more.returncode == 0, more.stderr
+    again = tmp_path / "elsewhere" / json.loads(more.stdout)["saved_to"]
+    assert again.name.startswith("gridworld-maze-q-learning-")  # named after the map, no colon
+    meta = json.loads((again / "brain.json").read_text())
+    assert meta["map_text"] == MAZE and meta["episodes"] == 4

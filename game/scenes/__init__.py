@@ -96,8 +96,8 @@ def scene_from_brain(key: str, map_text: str | None, source: str) -> str:
         return gridworld_key(register_saved_map(map_text, f"{source} (map_text)", stem))
     if not is_shipped(map_name):
         raise MapError(
-            f"{source}: map {map_name!r} is not a shipped map and the file holds no map_text; "
-            "watch it with --map FILE"
+            f"{source}: map {map_name!r} is not a shipped map and the file, saved by an older "
+            "version, holds no map_text: it cannot go on training, and `watch --map FILE` plays it"
         )
     return key
 

@@ -119,6 +119,12 @@ def register_saved_map(text: str, source: str, name: str) -> str:
     return key
 
 
+def map_label(name: str) -> str:
+    """A map's name fit for a file name: a path's stem, a map from a brain file's text
+    by the name it was saved under."""
+    return Path(name.removeprefix(SAVED_PREFIX)).stem
+
+
 def saved_map_text(name: str) -> str | None:
     """What a brain saved on map `name` keeps so it can be watched anywhere: nothing for a
     shipped map (watched by name), else the map file's text."""
