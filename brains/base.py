@@ -267,6 +267,25 @@ def check_from_meta(meta: dict[str, Any]) -> dict[str, Any] | None:
     return {"mean": float(mean), **kept}
 
 
+def counter_from_meta(meta: dict[str, Any], key: str) -> int:
+    """A count a learner saved (steps, updates, episodes): 0 where brain.json has none (an
+    older save). Anything but a whole number of 0 or more is refused: a learner that goes
+    on training schedules its exploration and its rate by these."""
+    value = meta.get(key, 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"brain.json: {key} must be a whole number, 0 or more; got {value!r}")
+    return value
+
+
+def fraction_from_meta(meta: dict[str, Any], key: str, default: float) -> float:
+    """A rate a learner saved (its epsilon): `default` where brain.json has none, refused
+    outside 0 to 1."""
+    value = meta.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError(f"brain.json: {key} must be a number from 0 to 1; got {value!r}")
+    return float(value)
+
+
 def shape_from_meta(meta: dict[str, Any]) -> BrainShape:
     """The shape recorded by write_brain (already checked by brains.storage); brains saved
     before it recorded `one_hot`, `mirror` or `reward_range` read as not one-hot, without a

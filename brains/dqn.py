@@ -37,6 +37,7 @@ from brains.base import (
     Learner,
     Transitions,
     check_from_meta,
+    counter_from_meta,
     epsilon_greedy,
     shape_from_meta,
     write_brain,
@@ -494,8 +495,7 @@ class DQN(KeepsBestCheck, Learner):
             reason = str(error).strip().splitlines()[0]
             raise ValueError(f"{cls.weights_file} does not fit this network: {reason}") from None
         for key in ("env_steps", "updates", "episodes"):
-            value = meta.get(key)
-            setattr(brain, key, value if isinstance(value, int) and value >= 0 else 0)
+            setattr(brain, key, counter_from_meta(meta, key))
         brain.best_check = check_from_meta(meta)
         if brain.policy is not brain.online:  # the saved network was the averaged policy
             brain.policy.copy_from(brain.online)

@@ -23,7 +23,9 @@ from brains.base import (
     BrainShape,
     Learner,
     Transitions,
+    counter_from_meta,
     epsilon_greedy,
+    fraction_from_meta,
     shape_from_meta,
     write_brain,
 )
@@ -203,8 +205,7 @@ class QTable(KeepsBestTable, Learner):
             arrays["high"].astype(float),
         )
         brain.q = arrays["q"].astype(np.float64)
-        episodes, epsilon = meta.get("episodes"), meta.get("epsilon")
-        brain.episodes = episodes if isinstance(episodes, int) else 0
-        brain.epsilon = float(epsilon) if isinstance(epsilon, int | float) else settings.epsilon_min
+        brain.episodes = counter_from_meta(meta, "episodes")
+        brain.epsilon = fraction_from_meta(meta, "epsilon", settings.epsilon_min)
         brain.keep_loaded_table(meta)
         return brain

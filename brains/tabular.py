@@ -26,7 +26,9 @@ from brains.base import (
     Learner,
     Transitions,
     check_from_meta,
+    counter_from_meta,
     epsilon_greedy,
+    fraction_from_meta,
     shape_from_meta,
     write_brain,
 )
@@ -181,11 +183,9 @@ class TabularLearner(KeepsBestTable, Learner):
             raise ValueError(f"weights.npz array 'q' should be {expected}, got {got}")
         brain = cls(shape, population=1, seed=0, settings=settings)
         brain.q = arrays["q"].astype(np.float64)
-        episodes, epsilon, updates = meta.get("episodes"), meta.get("epsilon"), meta.get("updates")
-        brain.episodes = episodes if isinstance(episodes, int) else 0
-        brain.updates = updates if isinstance(updates, int) and updates >= 0 else 0
-        if isinstance(epsilon, int | float) and 0 <= epsilon <= 1:
-            brain.epsilon = float(epsilon)
+        brain.episodes = counter_from_meta(meta, "episodes")
+        brain.updates = counter_from_meta(meta, "updates")
+        brain.epsilon = fraction_from_meta(meta, "epsilon", brain.epsilon)
         brain.keep_loaded_table(meta)
         return brain
 

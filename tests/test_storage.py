@@ -159,3 +159,30 @@ def test_a_folder_of_saved_brains_names_the_newest_in_its_error(saved, tmp_path)
     newest = re.escape(f"no brain.json); it holds 2 saved brains, the newest: {second}")
     with pytest.raises(BrainFileError, match=newest + "$"):
         load_brain(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("brain", "scene", "change", "message"),
+    [
+        (
+            "dqn",
+            "cartpole",
+            {"env_steps": -5},
+            "env_steps must be a whole number, 0 or more; got -5",
+        ),
+        ("dqn", "cartpole", {"updates": True}, "updates must be a whole number"),
+        ("q-table", "cartpole", {"epsilon": 7}, "epsilon must be a number from 0 to 1; got 7"),
+        ("q-learning", "gridworld:sutton-4x4", {"episodes": "lots"}, "episodes must be a whole"),
+    ],
+)
+def test_a_learners_counters_are_checked_before_it_goes_on(tmp_path, brain, scene, change, message):
+    from brains.registry import make_brain
+    from game.arena import Budget, brain_shape, make_arena
+
+    arena = make_arena(scene, make_brain(brain, brain_shape(scene), None, 0), 0)
+    arena.run(Budget(max_steps=1_200))
+    directory = save_brain(arena.brain, tmp_path / "brain")
+    meta = json.loads((directory / "brain.json").read_text())
+    (directory / "brain.json").write_text(json.dumps(meta | change))
+    with pytest.raises(BrainFileError, match=re.escape(message)):
+        load_brain(directory)
