@@ -284,7 +284,8 @@ def budget_from(args: argparse.Namespace):
 
 def build_arena(args: argparse.Namespace):
     from brains.registry import make_brain
-    from game.arena import brain_shape, make_arena
+    from game.arena import brain_shape
+    from game.experiment import make_arena
 
     try:
         brain = make_brain(
@@ -311,7 +312,7 @@ def check_generations(brain: Brain, args: argparse.Namespace) -> None:
 def resumed_arena(args: argparse.Namespace):
     """--from DIR: a saved learner goes on learning, on its own scene (its own map) with
     its own settings. Not on another map: the check it kept as its best was on its own."""
-    from game.arena import make_arena
+    from game.experiment import make_arena
 
     given = {
         "--scene": args.scene,

@@ -27,7 +27,8 @@ import pygame  # noqa: E402
 
 from brains.registry import make_brain  # noqa: E402
 from game.app import App  # noqa: E402
-from game.arena import Budget, EvolutionArena, brain_shape, make_arena  # noqa: E402
+from game.arena import Budget, EvolutionArena, brain_shape  # noqa: E402
+from game.experiment import make_arena  # noqa: E402
 from game.views import make_view  # noqa: E402
 
 

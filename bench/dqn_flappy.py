@@ -15,7 +15,8 @@ import time
 import bench.common  # noqa: F401
 from bench.common import table
 from brains.registry import make_brain
-from game.arena import Budget, brain_shape, make_arena
+from game.arena import Budget, brain_shape
+from game.experiment import make_arena
 
 
 def run(brain: str, seed: int, max_steps: int) -> list[object]:

@@ -20,7 +20,8 @@ import time
 import bench.common  # noqa: F401
 from bench.common import table
 from brains.registry import make_brain
-from game.arena import Budget, brain_shape, make_arena
+from game.arena import Budget, brain_shape
+from game.experiment import make_arena
 
 CHECK_EVERY = 2_000
 # SB3 runs each algorithm for its zoo budget: its schedules (DQN's exploration fraction,

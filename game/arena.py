@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from brains.base import Brain, BrainShape, Evolver, Learner, Planner, Policy, Transitions
+from brains.base import Brain, BrainShape, Evolver, Learner, Policy, Transitions
 from brains.storage import save_brain, unique_directory
 from game import colours
 from game.colours import BLUE, GOLD, GREEN, PINK, Colour
@@ -450,21 +450,3 @@ class LearnerArena(Arena):
 
     def highlight(self) -> int | None:
         return 0 if self.scene.alive[0] else None
-
-
-def make_arena(scene_name: str, brain: Brain, seed: int, **kwargs) -> Arena:
-    """The arena that suits the brain: generations for evolvers, ticks for learners,
-    think-then-act for planners."""
-    if isinstance(brain, Evolver):
-        return EvolutionArena(scene_name, brain, seed, **kwargs)
-    if isinstance(brain, Learner):
-        if split_scene_key(scene_name)[0] == "gridworld":
-            from game.grid_arena import GridLearnerArena
-
-            return GridLearnerArena(scene_name, brain, seed, **kwargs)
-        return LearnerArena(scene_name, brain, seed, **kwargs)
-    if isinstance(brain, Planner):
-        from game.planner_arena import PlannerArena
-
-        return PlannerArena(scene_name, brain, seed, **kwargs)
-    raise TypeError(f"brain {brain.name} is neither an evolver, a learner nor a planner")

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from brains.base import Brain
 from game import colours
-from game.arena import Arena, Budget, Callback, ChartSpec, make_arena
+from game.arena import Arena, Budget, Callback, ChartSpec
 from game.evaluation import Evaluation
+from game.experiment import make_arena
 from game.metrics import Metrics
 from game.showcase import ShowcaseArena
 

@@ -154,7 +154,7 @@ def test_cartpole_runs_in_the_window_with_its_carts_drawn(tmp_path, artifacts):
 
 
 def test_a_learner_runs_in_the_window_with_its_return_chart(tmp_path):
-    from game.arena import make_arena
+    from game.experiment import make_arena
 
     arena = make_arena("cartpole", make_brain("q-table", brain_shape("cartpole"), 8, 0), 0)
     app = App(arena, make_view("cartpole"), save_root=tmp_path / "runs", fps=0, speed=None)

@@ -22,7 +22,8 @@ from brains.registry import make_brain
 from brains.replay import NStepReturns, ReplayBuffer
 from brains.settings import SettingsError
 from brains.storage import BrainFileError, load_brain, save_brain
-from game.arena import Budget, brain_shape, make_arena
+from game.arena import Budget, brain_shape
+from game.experiment import make_arena
 
 CARTPOLE = BrainShape(4, 2, "cartpole")
 

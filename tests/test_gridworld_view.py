@@ -9,7 +9,8 @@ from test_app import colour_share, press
 
 from brains.registry import make_brain
 from game.app import App
-from game.arena import brain_shape, make_arena
+from game.arena import brain_shape
+from game.experiment import make_arena
 from game.views import gridworld_view as gv
 from game.views import make_view
 

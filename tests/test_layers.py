@@ -57,3 +57,38 @@ def test_pygame_is_pygame_ce():
     import pygame
 
     assert getattr(pygame, "IS_CE", False), "plain pygame is installed; this app needs pygame-ce"
+
+
+def project_imports(path: Path, modules: set[str]) -> set[str]:
+    """Modules of `modules` that a file imports anywhere, at the top or in a function;
+    `from package import module` counts as the module alone."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            inner = {f"{node.module}.{alias.name}" for alias in node.names} & modules
+            names |= inner if len(inner) == len(node.names) else {node.module, *inner}
+    return names & modules
+
+
+def test_the_project_has_no_import_circle():
+    modules = {}
+    for folder in ("game", "brains"):
+        for path in (ROOT / folder).rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            modules[name] = path
+    graph = {name: project_imports(path, set(modules)) for name, path in modules.items()}
+
+    def reaches(start: str) -> set[str]:
+        seen, todo = set(), list(graph[start])
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo.extend(graph[name])
+        return seen
+
+    circles = sorted(name for name in graph if name in reaches(name))
+    assert not circles, f"modules that import themselves through others: {circles}"

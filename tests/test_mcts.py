@@ -14,7 +14,8 @@ from brains.mcts import MCTS, MCTSSettings, play_episodes
 from brains.registry import make_brain
 from brains.settings import SettingsError
 from brains.storage import load_brain, save_brain
-from game.arena import Budget, brain_shape, make_arena
+from game.arena import Budget, brain_shape
+from game.experiment import make_arena
 from game.scenes.cartpole import CartPoleScene
 from game.scenes.flappy import FlappyScene
 

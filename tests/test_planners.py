@@ -12,7 +12,8 @@ from test_cli import main_py
 from brains.base import Planner
 from brains.greedy import greedy_actions
 from brains.registry import make_brain
-from game.arena import Budget, brain_shape, make_arena
+from game.arena import Budget, brain_shape
+from game.experiment import make_arena
 from game.planner_arena import PlannerArena
 from game.scenes import make_scene
 from game.scenes.gridmap import parse_map

@@ -10,7 +10,8 @@ from brains.q_table import QTable, QTableSettings
 from brains.registry import make_brain
 from brains.settings import SettingsError
 from brains.storage import load_brain, save_brain
-from game.arena import Budget, LearnerArena, brain_shape, make_arena
+from game.arena import Budget, LearnerArena, brain_shape
+from game.experiment import make_arena
 
 CARTPOLE = BrainShape(4, 2, "cartpole")
 

@@ -177,7 +177,8 @@ def test_a_folder_of_saved_brains_names_the_newest_in_its_error(saved, tmp_path)
 )
 def test_a_learners_counters_are_checked_before_it_goes_on(tmp_path, brain, scene, change, message):
     from brains.registry import make_brain
-    from game.arena import Budget, brain_shape, make_arena
+    from game.arena import Budget, brain_shape
+    from game.experiment import make_arena
 
     arena = make_arena(scene, make_brain(brain, brain_shape(scene), None, 0), 0)
     arena.run(Budget(max_steps=1_200))

@@ -15,7 +15,8 @@ from test_cli import main_py
 
 from brains.registry import make_brain
 from brains.storage import BrainFileError, load_brain, save_brain
-from game.arena import Budget, brain_shape, make_arena
+from game.arena import Budget, brain_shape
+from game.experiment import make_arena
 from game.scenes import make_scene
 
 
