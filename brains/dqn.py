@@ -55,7 +55,7 @@ class DQNSettings:
     # layer learn every input at the same pace (see scene_defaults for CartPole's).
     input_scale: str = ""
     # Layer norm before each hidden ReLU (Gallici et al. 2024) lets Flappy Bird learn at
-    # twice CartPole's rate; on CartPole it kept fewer seeds solved (bench/dqn_cartpole_log.md).
+    # twice CartPole's rate; on CartPole it kept fewer seeds solved (docs/dqn-tuning.md).
     layer_norm: bool = False
     lr: float = 1.5e-3  # Adam's learning rate
     # The rate falls linearly to a tenth over this many steps (0: constant). Without the
