@@ -192,14 +192,37 @@ def build_parser() -> Parser:
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     play = commands.add_parser(
         "play",
-        help="play a scene yourself, with the arrow keys",
-        description="Play at the keyboard: CartPole with Left/Right, Flappy Bird with Up, "
-        "a gridworld with the arrows (one cell per press). "
-        "Each episode is fresh; the chart shows your scores.",
+        help="play a scene yourself, alone, alongside a learning bot or against a saved one",
+        description="Play at the keyboard: Flappy Bird with Up, Space or a click, CartPole with "
+        "Left/Right, a gridworld with the arrows (one cell per press). Alone, or with a bot: "
+        "--with BRAIN learns as you play (Flappy: your bird among its population; CartPole: "
+        "its cart beside yours; a maze: it plans, then races you), --against DIR plays a saved "
+        "brain. The game waits for your first key. On exit, one JSON line: each side's score "
+        "and the winner.",
     )
     play.add_argument("--scene", type=scene_name, help="the game (default cartpole)")
     add_map_option(play)
     play.add_argument("--seed", type=seed_int, default=0, help="seed of the episodes (default 0)")
+    bot = play.add_mutually_exclusive_group()
+    bot.add_argument(
+        "--with",
+        dest="with_brain",
+        metavar="NAME[:KEY=VALUE,...]",
+        help="a bot that learns while you play, e.g. ga (flappy), hill-climb (cartpole), "
+        "value-iteration or dyna-q (a maze)",
+    )
+    bot.add_argument(
+        "--against",
+        type=Path,
+        metavar="DIR",
+        help="a saved brain to play against (a directory written by S or train)",
+    )
+    play.add_argument(
+        "--population",
+        type=positive_int,
+        help="--with: agents the bot plays at once (default: the brain's own)",
+    )
+    add_neat_config_option(play)
     add_window_options(play)
     compare = commands.add_parser(
         "compare",
@@ -282,21 +305,23 @@ def budget_from(args: argparse.Namespace):
     return Budget(args.max_generations, args.max_episodes, args.max_steps, args.until_solved)
 
 
-def build_arena(args: argparse.Namespace):
+def new_brain(args: argparse.Namespace, text: str) -> Brain:
+    """The brain `text` names, for args.scene; a bad name or setting is one line."""
     from brains.registry import make_brain
     from game.arena import brain_shape
-    from game.experiment import make_arena
 
     try:
-        brain = make_brain(
-            args.brain,
-            brain_shape(args.scene),
-            args.population,
-            args.seed,
-            brain_overrides(args, [args.brain]),
+        return make_brain(
+            text, brain_shape(args.scene), args.population, args.seed, brain_overrides(args, [text])
         )
     except (SettingsError, ValueError) as error:
         fail(str(error))
+
+
+def build_arena(args: argparse.Namespace):
+    from game.experiment import make_arena
+
+    brain = new_brain(args, args.brain)
     check_generations(brain, args)
     return make_arena(args.scene, brain, args.seed, brain_text=args.brain)
 
@@ -428,14 +453,30 @@ def command_train(args: argparse.Namespace) -> int:
 
 
 def command_play(args: argparse.Namespace) -> int:
-    from game.showcase import ShowcaseArena
-    from game.ui.human import KEYS_SHOWN, HumanPolicy
+    from game.play.modes import PlayError, make_play
 
-    resolve_scene(args, "cartpole")
-    name = split_scene_key(args.scene)[0]
-    arena = ShowcaseArena(args.scene, None, args.seed, policy=HumanPolicy(args.scene), player="you")
-    arena.keys = KEYS_SHOWN[name]
-    open_window(arena, args, Path("runs"))
+    brain, label = None, ""
+    if args.against is not None:
+        if args.scene is not None:
+            fail("--scene cannot go with --against: the saved brain brings its own")
+        if args.population is not None:
+            fail("--population goes with --with: a saved brain plays one agent against you")
+        brain, args.scene = load_saved(args.against, args.map)
+        label = brain.name
+    else:
+        resolve_scene(args, "cartpole")
+        if args.with_brain is not None:
+            brain, label = new_brain(args, args.with_brain), args.with_brain
+        elif args.population is not None:
+            fail("--population goes with --with: alone, you play one agent")
+    try:
+        arena = make_play(args.scene, args.seed, brain, saved=args.against is not None, label=label)
+    except (PlayError, SettingsError) as error:
+        fail(str(error))
+    try:
+        open_window(arena, args, Path("runs"))
+    finally:  # closed, Esc, --frames or Ctrl-C: the score is reported all the same
+        print(json.dumps(arena.result()), flush=True)
     return 0
 
 

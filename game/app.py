@@ -4,11 +4,14 @@ for (or as fit in the frame at "max"), and draws the game, the counters and the 
 The App drives any arena with this small surface: `scene`, `metrics`, `title`, `tick()`,
 `hud()`, `charts()`, `highlight()`, `can_save` and `save_best(root)`. Optional: `keys` and
 `handle_key(name)` on the arena or the view add keys of their own (shown on the key line),
-and a view with `wants_brain` is handed the brain whose tables it draws.
+and a view with `wants_brain` is handed the brain whose tables it draws. A play arena
+(game/play/) adds `claimed_keys` (taken before the window's own), `handle_key_up(name)`,
+`pace`, `card()`, `pop_events()` and `view_extras()`: see game/play/base.py.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -19,9 +22,10 @@ from game.arena import Budget
 from game.ui import lanes as lane_ui
 from game.ui import theme
 from game.ui.chart import Chart
-from game.ui.hud import KEYS, Toast, draw_key_line, draw_top_bar
+from game.ui.hud import KEYS, Toast, draw_card, draw_key_line, draw_top_bar
 from game.ui.layout import PAD, TOP_BAR, layout
 from game.ui.network_view import NetworkView
+from game.ui.sound import Sounds
 from game.ui.stacked_chart import StackedChart
 
 TICKS_PER_SECOND = 60  # simulation ticks per second of game time at 1x
@@ -66,6 +70,8 @@ class App:
         self.show_network = self.has_network
         self.network_view = NetworkView()
         self.toast = Toast()
+        self.plays = hasattr(arena, "pop_events")  # a person plays: cards, sounds, 1x
+        self.sounds = Sounds() if self.plays else None
         self.paused = False
         self.fast_forward = False
         self.running = True
@@ -78,6 +84,13 @@ class App:
     @property
     def speed(self) -> int | None:
         return SPEEDS[self.speed_index]
+
+    @property
+    def effective_speed(self) -> int | None:
+        """The speed ticks run at: 1x while a person plays, max while they wait for the
+        bots (a play arena's `pace`), else the chosen speed."""
+        pace = getattr(self.arena, "pace", "free")
+        return 1 if pace == "human" else None if pace == "fast" else self.speed
 
     # -- the loop ----------------------------------------------------------------------
 
@@ -97,6 +110,7 @@ class App:
         if not self.running:
             return
         self.advance(dt)
+        self._play_events()
         self.draw()
         pygame.display.flip()
         self.frames += 1
@@ -105,31 +119,50 @@ class App:
         if event.type == pygame.QUIT:
             self.running = False
         elif event.type == pygame.KEYDOWN:
-            key = event.key
-            if key == pygame.K_ESCAPE:
-                self.running = False
-            elif key == pygame.K_SPACE:
-                self.paused = not self.paused
-            elif key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
-                self.speed_index = min(self.speed_index + 1, len(SPEEDS) - 1)
-            elif key in (pygame.K_MINUS, pygame.K_KP_MINUS):
-                self.speed_index = max(self.speed_index - 1, 0)
-            elif key == pygame.K_f:
-                self.fast_forward = not self.fast_forward
-            elif key == pygame.K_s:
-                self.save()
-            elif key == pygame.K_n and self.has_network:
-                self.show_network = not self.show_network
-            else:
-                self._offer_key(pygame.key.name(key))
+            name = pygame.key.name(event.key)
+            if name in getattr(self.arena, "claimed_keys", ()) and self._offer_key(name):
+                return
+            self._window_key(event.key, name)
+        elif event.type == pygame.KEYUP:
+            handle_up = getattr(self.arena, "handle_key_up", None)
+            if handle_up is not None:
+                handle_up(pygame.key.name(event.key))
+        elif (
+            event.type == pygame.MOUSEBUTTONDOWN
+            and event.button == 1
+            and "mouse" in getattr(self.arena, "claimed_keys", ())
+        ):
+            self._offer_key("mouse")
 
-    def _offer_key(self, name: str) -> None:
+    def _window_key(self, key: int, name: str) -> None:
+        if key == pygame.K_ESCAPE:
+            self.running = False
+        elif key in (pygame.K_SPACE, pygame.K_p):
+            self.paused = not self.paused
+        elif key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
+            self.speed_index = min(self.speed_index + 1, len(SPEEDS) - 1)
+        elif key in (pygame.K_MINUS, pygame.K_KP_MINUS):
+            self.speed_index = max(self.speed_index - 1, 0)
+        elif key == pygame.K_f:
+            self.fast_forward = not self.fast_forward
+        elif key == pygame.K_s:
+            self.save()
+        elif key == pygame.K_n and self.has_network:
+            self.show_network = not self.show_network
+        elif key == pygame.K_m and self.sounds is not None:
+            on = self.sounds.toggle()
+            self.toast.show("Sound on" if on else "Sound off", theme.TEXT_DIM, 1.5)
+        else:
+            self._offer_key(name)
+
+    def _offer_key(self, name: str) -> bool:
         """A key the window does not use goes to the arena, then to the view."""
         for owner in (self.arena, self.view):
             handle = getattr(owner, "handle_key", None)
             if handle is not None and handle(name):
                 self._game = None  # redraw at once, even when paused
-                return
+                return True
+        return False
 
     def advance(self, dt: float) -> None:
         """Run this frame's share of simulation ticks."""
@@ -138,15 +171,25 @@ class App:
         frame = 1.0 / self.fps if self.fps else 1.0 / 60
         budget = frame * (0.9 if self.fast_forward else 0.6)
         deadline = time.perf_counter() + budget
-        if self.speed is None:
+        speed = self.effective_speed
+        if speed is None:
             while time.perf_counter() < deadline and not self._check_budget():
                 self.arena.tick()
             return
-        rate = TICKS_PER_SECOND * self.speed
+        rate = TICKS_PER_SECOND * speed
         self._owed = min(self._owed + dt * rate, rate * MAX_BACKLOG_SECONDS)
         while self._owed >= 1.0 and time.perf_counter() < deadline and not self._check_budget():
             self.arena.tick()
             self._owed -= 1.0
+
+    def _play_events(self) -> None:
+        if not self.plays:
+            return
+        for kind, what in self.arena.pop_events():
+            if kind == "sound" and self.sounds is not None:
+                self.sounds.play(what)
+            elif kind == "message":
+                self.toast.show(what, theme.TEXT, 2.5)
 
     def _check_budget(self) -> bool:
         if self.budget is None or not self.arena.finished(self.budget):
@@ -165,8 +208,11 @@ class App:
         screen = self.screen
         screen.fill(theme.BACKGROUND)
         lanes = getattr(self.arena, "lanes", None)
+        columns = getattr(self.arena, "lane_columns", None)  # a wide scene's match: stacked
         world = (
-            lane_ui.grid_world(self.view.world_size, len(lanes)) if lanes else self.view.world_size
+            lane_ui.grid_world(self.view.world_size, len(lanes), columns)
+            if lanes
+            else self.view.world_size
         )
         where = layout(screen.get_size(), world, len(self.charts))
         network_rect = self._network_rect(where.game) if self.show_network else None
@@ -181,13 +227,24 @@ class App:
             self._draw_network(network_rect)
         for chart, rect in zip(self.charts, where.charts, strict=True):
             chart.draw(screen, rect, self.arena.metrics)
+        card = self.arena.card() if self.plays else None
+        if card is not None:
+            draw_card(screen, where.game, card)
         draw_top_bar(screen, where.top, self.arena.title, self.arena.hud(), self._badges())
+        draw_key_line(screen, where.keys, self.key_line())
+        self.toast.draw(screen, where.game)
+
+    def key_line(self) -> list[tuple[str, str]]:
+        """Every key of the current mode, as (key, what it does)."""
         keys = [k for k in KEYS if self.arena.can_save or k[0] != "S"]  # S saves, if anything can
+        if "space" in getattr(self.arena, "claimed_keys", ()):
+            keys = [("P", "pause") if k[0] == "Space" else k for k in keys]
         extra = (*getattr(self.arena, "keys", ()), *getattr(self.view, "keys", ()))
         if self.has_network:
             keys.insert(-1, ("N", "hide network" if self.show_network else "show network"))
-        draw_key_line(screen, where.keys, (*extra, *keys))
-        self.toast.draw(screen, where.game)
+        if self.sounds is not None:
+            keys.insert(-1, ("M", "sound off" if self.sounds.enabled else "sound on"))
+        return [*extra, *keys]
 
     def _network_rect(self, game: pygame.Rect) -> pygame.Rect:
         """Below the game when a wide game (CartPole) leaves room there, moving the game
@@ -219,9 +276,9 @@ class App:
             )
             return
         self._game.fill(theme.BACKGROUND)
-        for lane, (label, rect) in zip(
-            lanes, lane_ui.lane_rects(self._game.get_rect(), len(lanes)), strict=True
-        ):
+        columns = getattr(self.arena, "lane_columns", None)
+        rects = lane_ui.lane_rects(self._game.get_rect(), len(lanes), columns)
+        for lane, (label, rect) in zip(lanes, rects, strict=True):
             self.view.draw(
                 self._game,
                 rect,
@@ -237,9 +294,12 @@ class App:
             )
 
     def _brain_for_view(self, arena: Any) -> dict[str, Any]:
-        if not getattr(self.view, "wants_brain", False):
-            return {}
-        return {"brain": getattr(arena, "brain", None)}
+        """What the view is given beyond the scene: the brain whose tables it draws, and
+        what a play arena adds (your bird, the agent's planned path)."""
+        extras = arena.view_extras() if hasattr(arena, "view_extras") else {}
+        if getattr(self.view, "wants_brain", False):
+            extras.setdefault("brain", getattr(arena, "brain", None))
+        return extras
 
     def _badges(self) -> list[tuple[str, str, tuple[int, int, int]]]:
         badges = []
@@ -247,7 +307,11 @@ class App:
             badges.append(("", "PAUSED", theme.WARN))
         if self.fast_forward:
             badges.append(("", "FAST FORWARD", theme.ACCENT))
-        badges.append(("Speed", speed_label(self.speed), theme.TEXT))
+        pace = getattr(self.arena, "pace", "free")
+        if pace == "free":
+            badges.append(("Speed", speed_label(self.speed), theme.TEXT))
+        else:  # the arena holds the pace: say so, rather than show a speed not in force
+            badges.append(("Speed", "1x, you play" if pace == "human" else "max", theme.TEXT))
         fps = self.clock.get_fps()  # 0 until the clock has timed a few frames
         badges.append(("FPS", f"{fps:.0f}" if fps else "--", theme.TEXT))
         return badges
@@ -279,5 +343,6 @@ class App:
         if arena.can_save and arena.has_learned() and self.saved_at != arena.progress_tag():
             path = self.save()
             if path is not None:
-                print(f"Saved best brain to {path}")
+                # stderr: stdout is for results (play's JSON line)
+                print(f"Saved best brain to {path}", file=sys.stderr)
         pygame.display.quit()

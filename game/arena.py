@@ -225,10 +225,21 @@ class EvolutionArena(Arena):
         """The generation now playing (1 for the first)."""
         return self.metrics.generations + 1
 
+    @property
+    def between_generations(self) -> bool:
+        """Has one generation ended (and its champion's check, if any) and the next not
+        begun? The next tick starts it, on `next_course_seed`."""
+        return self._policy is None and self.evaluation is None
+
+    @property
+    def next_course_seed(self) -> int:
+        """The seed of the course the next generation to start will fly."""
+        return episode_seed(self.seed, TRAINING, self.metrics.generations)
+
     def train_tick(self) -> None:
         if self._policy is None:
             self._policy = self.brain.ask()
-            self.scene.reset(episode_seed(self.seed, TRAINING, self.metrics.generations))
+            self.scene.reset(self.next_course_seed)
         scene = self.scene
         living = int(np.count_nonzero(scene.alive))
         _, terminated, truncated = scene.step(self._policy.act(scene.observe()))

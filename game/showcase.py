@@ -1,6 +1,5 @@
-"""One policy playing fresh episodes, one after another: a saved brain for
-`python main.py watch`, a person at the keyboard for `python main.py play`, a finished
-lane's champion in a race."""
+"""A champion playing fresh episodes, one after another: a saved brain for
+`python main.py watch`, a finished lane's champion in a race."""
 
 from __future__ import annotations
 
@@ -16,35 +15,24 @@ from game.scenes import make_scene
 
 
 class ShowcaseArena:
-    """A brain's champion (or any policy) plays greedily, with no episode limit: a brain
-    that has mastered the game keeps going for as long as you watch."""
+    """A brain's champion plays greedily, with no episode limit: a brain that has mastered
+    the game keeps going for as long as you watch."""
 
     can_save = False
 
     def __init__(
-        self,
-        scene_name: str,
-        brain: Brain | None,
-        seed: int,
-        source: Path | None = None,
-        policy: Policy | None = None,
-        player: str = "",
+        self, scene_name: str, brain: Brain, seed: int, source: Path | None = None
     ) -> None:
-        if policy is None:
-            if brain is None:
-                raise ValueError("a showcase needs a brain or a policy")
-            policy = brain.champion()
         self.brain = brain
         self.seed = seed
         self.source = source
-        self.policy = policy
-        self.player = player or (f"watching {brain.name}" if brain else "playing")
+        self.player = f"watching {brain.name}"
         self.keys: tuple[tuple[str, str], ...] = ()  # extra keys for the key line
-        # A champion plays the maze its checks used (a changing maze in its changed form); a
-        # person at the keyboard plays it from the start and sees it change.
-        self.scene = make_scene(scene_name, 1, capped=False, changed=brain is not None)
+        # A champion plays the maze its checks used: a changing maze in its changed form.
+        self.scene = make_scene(scene_name, 1, capped=False, changed=True)
         if isinstance(brain, Planner) and not getattr(brain, "wants_tables", False):
             brain.attach(self.scene)  # a tree search looks ahead in the scene it plays
+        self.policy: Policy = brain.champion()
         self.metrics = Metrics()
         self._playing = False
 

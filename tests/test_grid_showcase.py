@@ -3,8 +3,6 @@ it changes."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from brains.registry import make_brain
 from game.arena import brain_shape
 from game.scenes import make_scene
@@ -29,11 +27,9 @@ def test_a_champion_of_a_changing_maze_is_watched_on_the_changed_maze():
 
 
 def test_a_person_plays_a_changing_maze_from_its_first_form():
-    played = ShowcaseArena("gridworld:blocking-maze", None, 0, policy=_Still(), player="you")
-    played.tick()
-    assert played.scene.layout_index == 0
+    from game.play.maze_race import MazeRace
 
-
-class _Still:
-    def act(self, observations: np.ndarray) -> np.ndarray:
-        return np.full(len(observations), -1)
+    race = MazeRace("gridworld:blocking-maze", 0)
+    race.handle_key("up")
+    race.tick()
+    assert race.you.scene.layout_index == 0 and race.you.scene.steps[0] == 1

@@ -71,24 +71,3 @@ def test_a_large_maze_draws_without_per_cell_details(artifacts):
     pixels = pygame.surfarray.array3d(app._game)
     assert colour_share(pixels, gv.WALL_COLOUR, 2) > 0.1
     app.close()
-
-
-def test_a_person_moves_one_cell_per_press_and_waits_between():
-    from game.showcase import ShowcaseArena
-    from game.ui.human import HumanPolicy
-
-    down: set[int] = set()
-    keys = (pygame.K_UP, pygame.K_RIGHT, pygame.K_DOWN, pygame.K_LEFT)
-    human = HumanPolicy("gridworld:dyna-maze", lambda: {k: k in down for k in keys})
-    arena = ShowcaseArena("gridworld:dyna-maze", None, 0, policy=human, player="you")
-    arena.tick()
-    start = int(arena.scene.cell[0])
-    down.add(pygame.K_UP)
-    for _ in range(10):  # held for ten ticks: one move
-        arena.tick()
-    assert int(arena.scene.cell[0]) == start - 9 and arena.scene.steps[0] == 1
-    down.clear()
-    arena.tick()
-    down.add(pygame.K_RIGHT)
-    arena.tick()
-    assert int(arena.scene.cell[0]) == start - 8 and arena.scene.steps[0] == 2

@@ -74,6 +74,41 @@ def draw_key_line(surface: pygame.Surface, rect: pygame.Rect, keys=KEYS) -> None
         x += text.get_width() + gap
 
 
+def draw_card(surface: pygame.Surface, rect: pygame.Rect, card) -> None:
+    """A play mode's card (game/play/base.py's Card) centred over the game: a title in the
+    tone's colour, then its lines, wrapped to the game's width."""
+    colour = {"good": theme.GOOD, "bad": theme.WARN}.get(card.tone, theme.ACCENT)
+    size = max(15, min(24, rect.width // 26))
+    title_font, line_font = theme.font(round(size * 1.4), bold=True), theme.font(size)
+    width = max(40, min(rect.width - 40, 620))
+    lines = [wrapped for line in card.lines for wrapped in wrap(line, line_font, width - 32)]
+    rendered = [title_font.render(card.title, True, colour)]
+    rendered += [line_font.render(line, True, theme.TEXT) for line in lines]
+    height = sum(r.get_height() for r in rendered) + 8 * len(rendered) + 28
+    box = pygame.Rect(0, 0, max(width, rendered[0].get_width() + 32), height)
+    box.center = rect.center
+    box.clamp_ip(rect)
+    panel = pygame.Surface(box.size, pygame.SRCALPHA)
+    panel.fill((*theme.BACKGROUND, 225))
+    surface.blit(panel, box)
+    pygame.draw.rect(surface, colour, box, 2, border_radius=8)
+    y = box.top + 14
+    for text in rendered:
+        surface.blit(text, text.get_rect(midtop=(box.centerx, y)))
+        y += text.get_height() + 8
+
+
+def wrap(text: str, font: pygame.font.Font, width: int) -> list[str]:
+    """Words of `text` in lines no wider than `width` pixels (a long word stays whole)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and font.size(f"{lines[-1]} {word}")[0] <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
 class Toast:
     """A message shown for a few seconds over the bottom of the game."""
 

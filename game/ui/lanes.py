@@ -11,22 +11,24 @@ from game.ui import theme
 LABEL_HEIGHT = 26
 
 
-def grid_shape(count: int) -> tuple[int, int]:
-    """(columns, rows): as square as the count allows."""
-    columns = math.ceil(math.sqrt(count))
+def grid_shape(count: int, columns: int | None = None) -> tuple[int, int]:
+    """(columns, rows): as square as the count allows, or `columns` wide."""
+    columns = columns or math.ceil(math.sqrt(count))
     return columns, math.ceil(count / columns)
 
 
-def grid_world(world: tuple[int, int], count: int) -> tuple[int, int]:
+def grid_world(world: tuple[int, int], count: int, columns: int | None = None) -> tuple[int, int]:
     """The size, in world units, of `count` lanes in a grid, labels included, for layout."""
-    columns, rows = grid_shape(count)
+    columns, rows = grid_shape(count, columns)
     scale = world[1] / 400  # labels take about LABEL_HEIGHT of a 400-unit-high lane
     return columns * world[0], rows * round(world[1] + LABEL_HEIGHT * scale)
 
 
-def lane_rects(area: pygame.Rect, count: int) -> list[tuple[pygame.Rect, pygame.Rect]]:
+def lane_rects(
+    area: pygame.Rect, count: int, columns: int | None = None
+) -> list[tuple[pygame.Rect, pygame.Rect]]:
     """(label strip, game) rectangles for each lane, filling `area` row by row."""
-    columns, rows = grid_shape(count)
+    columns, rows = grid_shape(count, columns)
     width, height = area.width // columns, area.height // rows
     cells = []
     for i in range(count):

@@ -68,7 +68,11 @@ class CartPoleView:
         rect: pygame.Rect,
         scene: CartPoleScene,
         highlight: int | None,
+        colour: tuple[int, int, int] | None = None,
+        clock: bool = False,
     ) -> None:
+        """`colour` paints every cart in one colour (whose cart it is, in a match), and
+        `clock` shows the time balanced beside the steps."""
         canvas = surface.subsurface(rect)
         if self._backdrop is None or self._backdrop.get_size() != rect.size:
             self._prepare(rect.size)
@@ -79,7 +83,8 @@ class CartPoleView:
         states = scene.cart_states()
         if scene.n <= FEW:
             for i in living:
-                self._draw_cart(canvas, states[i], origin, scale, cart_colour(int(i)))
+                shade = colour or cart_colour(int(i))
+                self._draw_cart(canvas, states[i], origin, scale, shade)
         else:
             crowd = pygame.Surface(rect.size, pygame.SRCALPHA)
             for i in living:
@@ -88,7 +93,7 @@ class CartPoleView:
             canvas.blit(crowd, (0, 0))
             if highlight is not None and scene.alive[highlight]:
                 self._draw_cart(canvas, states[highlight], origin, scale, theme.ACCENT)
-        self._draw_score(canvas, scene, highlight)
+        self._draw_score(canvas, scene, highlight, clock)
 
     @staticmethod
     def _draw_cart(canvas: pygame.Surface, state: np.ndarray, origin, scale: float, colour) -> None:
@@ -115,7 +120,9 @@ class CartPoleView:
         )
 
     @staticmethod
-    def _draw_score(canvas: pygame.Surface, scene: CartPoleScene, highlight: int | None) -> None:
+    def _draw_score(
+        canvas: pygame.Surface, scene: CartPoleScene, highlight: int | None, clock: bool = False
+    ) -> None:
         living = scene.alive
         if highlight is not None and living[highlight]:
             steps = int(scene.steps[highlight])
@@ -126,9 +133,11 @@ class CartPoleView:
         canvas.blit(
             text, text.get_rect(midtop=(canvas.get_width() // 2, canvas.get_height() // 20))
         )
-        note = theme.font(max(14, canvas.get_height() // 30)).render(
-            f"steps balanced (of {world.TIME_LIMIT})", True, theme.TEXT_DIM
-        )
+        words = f"steps balanced (of {world.TIME_LIMIT})"
+        if clock:  # CartPole's clock: TAU seconds a step
+            limit = world.TIME_LIMIT * world.TAU
+            words = f"steps balanced: {steps * world.TAU:.2f} s of {limit:g} s"
+        note = theme.font(max(14, canvas.get_height() // 30)).render(words, True, theme.TEXT_DIM)
         canvas.blit(
             note,
             note.get_rect(

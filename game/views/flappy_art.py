@@ -33,6 +33,8 @@ BIRD_BODY = (250, 200, 50)
 BIRD_BELLY = (252, 236, 160)
 BIRD_WING = (240, 240, 230)
 BIRD_BEAK = (240, 110, 40)
+PLAYER_BODY = (232, 72, 64)  # your bird is red, as the original's second bird
+PLAYER_BELLY = (250, 176, 150)
 OUTLINE = (48, 40, 48)
 
 STRIPE_PERIOD = 24  # world px between ground stripes; the ground scrolls by this period
@@ -42,16 +44,18 @@ def _scaled(surface: pygame.Surface, size: tuple[int, int]) -> pygame.Surface:
     return pygame.transform.smoothscale(surface, (max(1, size[0]), max(1, size[1])))
 
 
-def bird(scale: float) -> pygame.Surface:
+def bird(
+    scale: float, body_colour: tuple[int, int, int] = BIRD_BODY, belly_colour=BIRD_BELLY
+) -> pygame.Surface:
     """The bird facing right, 34x24 world px."""
     k = SUPERSAMPLE * scale
     w, h = round(34 * k), round(24 * k)
     s = pygame.Surface((w, h), pygame.SRCALPHA)
     line = max(1, round(1.6 * k))
     body = pygame.Rect(round(1 * k), round(2 * k), round(30 * k), round(21 * k))
-    pygame.draw.ellipse(s, BIRD_BODY, body)
+    pygame.draw.ellipse(s, body_colour, body)
     belly = pygame.Rect(round(6 * k), round(12 * k), round(20 * k), round(10 * k))
-    pygame.draw.ellipse(s, BIRD_BELLY, belly)
+    pygame.draw.ellipse(s, belly_colour, belly)
     pygame.draw.ellipse(s, OUTLINE, body, line)
     wing = pygame.Rect(round(0 * k), round(9 * k), round(14 * k), round(9 * k))
     pygame.draw.ellipse(s, BIRD_WING, wing)
@@ -69,9 +73,12 @@ def bird(scale: float) -> pygame.Surface:
     return _scaled(s, (round(34 * scale), round(24 * scale)))
 
 
-def bird_frames(scale: float, angles: list[float], alpha: int) -> list[pygame.Surface]:
-    """The bird rotated to each angle (degrees, positive = nose up), faded to `alpha`."""
-    base = bird(scale)
+def bird_frames(
+    scale: float, angles: list[float], alpha: int, player: bool = False
+) -> list[pygame.Surface]:
+    """The bird rotated to each angle (degrees, positive = nose up), faded to `alpha`;
+    `player` paints your bird's colours."""
+    base = bird(scale, PLAYER_BODY, PLAYER_BELLY) if player else bird(scale)
     if alpha < 255:
         base.fill((255, 255, 255, alpha), special_flags=pygame.BLEND_RGBA_MULT)
     return [pygame.transform.rotozoom(base, angle, 1.0) for angle in angles]

@@ -1,7 +1,9 @@
 """Draws a FlappyScene into a rectangle of a pygame Surface.
 
 The population's birds are drawn faded, in one batched blit; the highlighted bird (the
-reigning champion's line) is drawn opaque, on top, with a ring so it can be followed.
+reigning champion's line) is drawn opaque, on top, with a ring so it can be followed. In
+play, your bird (`player`, a scene of its own on the same course) is drawn last, red and
+labelled, and the big number is your score.
 """
 
 from __future__ import annotations
@@ -37,11 +39,17 @@ class FlappyView:
         self.cap = art.pipe_cap(scale)
         self.faded: dict[int, list[pygame.Surface]] = {}  # by alpha, made when first needed
         self.opaque = art.bird_frames(scale, art.ANGLES, 255)
+        self.player_frames = art.bird_frames(scale, art.ANGLES, 255, player=True)
         # Rotated frames differ in size: blit each so the bird's centre stays put.
         self.half = np.array([(f.get_width() / 2, f.get_height() / 2) for f in self.opaque])
 
     def draw(
-        self, surface: pygame.Surface, rect: pygame.Rect, scene: FlappyScene, highlight: int | None
+        self,
+        surface: pygame.Surface,
+        rect: pygame.Rect,
+        scene: FlappyScene,
+        highlight: int | None,
+        player: FlappyScene | None = None,
     ) -> None:
         scale = rect.height / world.HEIGHT
         if abs(scale - self._scale) > 1e-6:
@@ -51,8 +59,11 @@ class FlappyView:
         self._draw_pipes(canvas, scene, scale)
         offset = (scene.tick * world.PIPE_SPEED) % art.STRIPE_PERIOD
         canvas.blit(self.ground, (-round(offset * scale), round(world.GROUND_Y * scale)))
-        self._draw_birds(canvas, scene, scale, highlight)
-        self._draw_score(canvas, scene)
+        if scene is not player:
+            self._draw_birds(canvas, scene, scale, highlight)
+        if player is not None:
+            self._draw_player(canvas, player, scale)
+        self._draw_score(canvas, player if player is not None else scene)
 
     def _draw_pipes(self, canvas: pygame.Surface, scene: FlappyScene, scale: float) -> None:
         cap_w, cap_h = self.cap.get_size()
@@ -93,6 +104,16 @@ class FlappyView:
             )
             sprite = self.opaque[frame]
             canvas.blit(sprite, sprite.get_rect(center=centre))
+
+    def _draw_player(self, canvas: pygame.Surface, player: FlappyScene, scale: float) -> None:
+        if not player.alive[0]:
+            return
+        frame = int(art.angle_index(player.vy[:1])[0])
+        centre = (round(world.BIRD_X * scale), round(player.y[0] * scale))
+        sprite = self.player_frames[frame]
+        canvas.blit(sprite, sprite.get_rect(center=centre))
+        tag = theme.font(max(14, round(22 * scale)), bold=True).render("you", True, art.OUTLINE)
+        canvas.blit(tag, tag.get_rect(midbottom=(centre[0], centre[1] - round(16 * scale))))
 
     def _draw_score(self, canvas: pygame.Surface, scene: FlappyScene) -> None:
         living = scene.alive

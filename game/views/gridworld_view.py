@@ -97,7 +97,13 @@ class GridWorldView:
         scene: GridWorldScene,
         highlight: int | None,
         brain: Any = None,
+        colour: tuple[int, int, int] | None = None,
+        path: list[int] | None = None,
+        note: str | None = None,
     ) -> None:
+        """In a race you play (game/play/maze_race.py): `colour` paints the agent as its
+        side, `path` is the agent's planned route (cells) drawn as a line, and `note`
+        stands in for the legend of layers."""
         canvas = surface.subsurface(rect)
         canvas.fill(theme.BACKGROUND)
         rows, cols = scene.rows, scene.cols
@@ -134,8 +140,15 @@ class GridWorldView:
                 self._visits(canvas, grid, scene.visits, open_cells, cols, cell)
             if self.layers["h"] and values is not None and cell >= NUMBERS:
                 self._numbers(canvas, grid, values, open_cells, cols, cell)
-        self._agents(canvas, grid, scene, highlight, cell)
-        self._legend(canvas, rect, grid, brain, values is not None, detail, cell)
+        if path:
+            self._path(canvas, grid, path, scene.cols, cell, colour or theme.ACCENT)
+        self._agents(canvas, grid, scene, highlight, cell, colour)
+        if note is not None:
+            text = theme.font(18).render(note, True, theme.TEXT_DIM)
+            y = min(rect.height - LEGEND // 2, grid.bottom + LEGEND // 2)
+            canvas.blit(text, text.get_rect(midleft=(grid.left + 4, y)))
+        else:
+            self._legend(canvas, rect, grid, brain, values is not None, detail, cell)
 
     @staticmethod
     def _base_colours(kinds: np.ndarray, rows: int, cols: int) -> np.ndarray:
@@ -235,11 +248,21 @@ class GridWorldView:
             text = font.render(label, True, colours.TEAL)
             canvas.blit(text, text.get_rect(midbottom=(cx, cy + cell / 2 - 1)))
 
-    def _agents(self, canvas, grid, scene: GridWorldScene, highlight, cell: int) -> None:
+    def _path(self, canvas, grid, path: list[int], cols: int, cell: int, colour) -> None:
+        points = [self._centre(grid, s, cols, cell) for s in path]
+        if len(points) >= 2:
+            pygame.draw.lines(canvas, colour, False, points, max(2, cell // 8))
+        for point in points[1:]:
+            pygame.draw.circle(canvas, colour, point, max(2, cell // 7))
+
+    def _agents(
+        self, canvas, grid, scene: GridWorldScene, highlight, cell: int, shade=None
+    ) -> None:
         radius = max(2, int(cell * 0.28))
         living = np.flatnonzero(scene.alive)
         for i in living:
             colour = colours.nth(int(i)) if scene.n <= len(colours.PALETTE) else theme.TEXT
+            colour = shade or colour
             centre = self._centre(grid, int(scene.cell[i]), scene.cols, cell)
             pygame.draw.circle(canvas, colour, centre, radius)
             pygame.draw.circle(canvas, theme.BACKGROUND, centre, radius, max(1, radius // 5))
