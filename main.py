@@ -1,6 +1,6 @@
 """Learning Arcade: watch machines learn to play games, or train them headless.
 
-    python main.py                                   the window: birds evolving (same as `run`)
+    python main.py                                   the start menu: watch, play or compare
     python main.py run --scene flappy --brain ga     the window, with options
     python main.py train --scene flappy --brain ga   headless; one JSON line on stdout
     python main.py watch runs/SOME-BRAIN             a saved brain plays fresh courses
@@ -174,7 +174,7 @@ def build_parser() -> Parser:
     parser = Parser(
         prog="main.py",
         description="Learning Arcade: watch agents learn to play games, or train them headless.",
-        epilog="With no command, `run` opens the window with its defaults.",
+        epilog="With no command, the start menu opens: pick what to watch, play or compare.",
     )
     commands = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
     run = commands.add_parser("run", help="open the window and watch a brain learn")
@@ -535,9 +535,11 @@ def _stop_like_ctrl_c(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        return menu()
     parser = build_parser()
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
-        argv = ["run", *argv]  # `python main.py` alone is `run` with its defaults
+    if argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv = ["run", *argv]  # options alone are `run` with those options
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["run"])
@@ -556,6 +558,23 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C or kill in a window: it has saved on its way out
         print("Stopped.", file=sys.stderr)
         return 130
+
+
+def menu(max_rounds: int | None = None) -> int:
+    """`python main.py` alone: the start menu. What you pick opens; closing it (Esc)
+    brings the menu back, so you switch scene, brain or mode without restarting."""
+    from game.ui.menu import choose
+
+    rounds = 0
+    while max_rounds is None or rounds < max_rounds:
+        rounds += 1
+        argv = choose()
+        if argv is None:
+            return 0
+        code = main(argv)
+        if code == 130:  # Ctrl-C: quit, not back to the menu
+            return code
+    return 0
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ assets/gridworld.png: value iteration on the Dyna Maze, eight sweeps in; and
 assets/gridworld_race.png: Dyna-Q with 0, 5 and 50 planning steps racing on it.
 assets/neat.png: NEAT on Flappy Bird, its species and its champion's network.
 assets/dqn.png: a DQN learning CartPole, with its return, loss, mean Q and epsilon.
-All are rendered at 1280x720 by the app's own drawing code.
+assets/play.png: your bird (flown by a steady scripted hand) among evolving birds.
+assets/menu.png: the start menu, with two saved brains.
+All are rendered at 1280x720 by the app's own drawing code. `--only NAME` makes one.
 """
 
 from __future__ import annotations
@@ -104,6 +106,48 @@ def dqn(out: Path, steps: int) -> None:
     print(f"wrote {out}")
 
 
+def play(out: Path) -> None:
+    """Your bird among a population 15 generations into evolving, a few pipes in."""
+    from game.play.flappy_play import FlappyPlay
+
+    bots = EvolutionArena("flappy", make_brain("ga", brain_shape("flappy"), 200, 0), seed=0)
+    bots.run(Budget(max_generations=15))
+    game = FlappyPlay(0, bots=bots, bot_name="ga")
+    game.handle_key("space")
+    for _ in range(700):
+        obs = game.you.observe()[0]
+        if (obs[3] + obs[4]) / 2 < -0.1 and obs[1] > 0:  # flap below the gap's middle
+            game.handle_key("space")
+        game.tick()
+    app = App(game, make_view("flappy"), fps=0)
+    app.draw()
+    pygame.image.save(app.screen, out)
+    pygame.display.quit()  # not app.close(): a picture saves no brain
+    print(f"wrote {out}")
+
+
+def menu(out: Path) -> None:
+    """The start menu, with a hill climber and a maze learner saved."""
+    import subprocess
+    import tempfile
+
+    from game.ui.menu import Menu, menu_entries
+
+    with tempfile.TemporaryDirectory() as runs:
+        for options in (
+            ["--scene", "cartpole", "--brain", "hill-climb", "--until-solved"],
+            ["--map", "cliff", "--brain", "q-learning", "--max-episodes", "300"],
+        ):
+            command = [sys.executable, str(ROOT / "main.py"), "train", *options, "--quiet"]
+            subprocess.run([*command, "--out", runs], check=True, capture_output=True)
+        pygame.display.init()
+        screen = pygame.display.set_mode((1280, 720))
+        Menu(menu_entries(Path(runs))).draw(screen)
+        pygame.image.save(screen, out)
+    pygame.display.quit()
+    print(f"wrote {out}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--generations", type=int, default=30)
@@ -117,7 +161,16 @@ def main() -> None:
     )
     parser.add_argument("--neat-out", type=Path, default=ROOT / "assets" / "neat.png")
     parser.add_argument("--dqn-out", type=Path, default=ROOT / "assets" / "dqn.png")
+    parser.add_argument("--play-out", type=Path, default=ROOT / "assets" / "play.png")
+    parser.add_argument("--menu-out", type=Path, default=ROOT / "assets" / "menu.png")
+    parser.add_argument("--only", choices=("play", "menu"), help="make this picture alone")
     args = parser.parse_args()
+    if args.only == "play":
+        return play(args.play_out)
+    if args.only == "menu":
+        return menu(args.menu_out)
+    menu(args.menu_out)
+    play(args.play_out)
     dqn(args.dqn_out, 20_000)  # seed 0 solves at 6,000 steps and holds every check after
     neat(args.neat_out, 20)
     gridworld(args.grid_out, args.grid_race_out)

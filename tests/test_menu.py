@@ -3,7 +3,6 @@ choose them, saved brains join it (bad ones quietly do not), and it fits the win
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
 import os
@@ -126,12 +125,6 @@ def once(*events: pygame.event.Event):
     return lambda: next(batches, [])
 
 
-def options_of(command: str) -> set[str]:
-    parser = main.build_parser()
-    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return set(commands.choices[command]._option_string_actions)
-
-
 # -- the entries ---------------------------------------------------------------------------
 
 
@@ -156,13 +149,8 @@ def test_every_command_line_is_one_main_py_accepts(tmp_path, full_runs):
             assert given.get(option, "ga").partition(":")[0] in BRAINS, entry.label
         for brain in given.get("--brains", "ga").split(","):
             assert brain.partition(":")[0] in BRAINS, entry.label
-        unknown = {word for word in rest if word.startswith("--")} - options_of(command)
-        if unknown:  # play --with/--against are being added to main.py: the shape only
-            assert command == "play" and unknown <= {"--with", "--against"}, entry.argv
-            assert len(rest) % 2 == 0 and all(w.startswith("--") for w in rest[::2])
-        else:
-            args = main.build_parser().parse_args(entry.argv)
-            assert args.command == command
+        args = main.build_parser().parse_args(entry.argv)
+        assert args.command == command
 
 
 def test_with_no_saved_brains_a_line_says_how_to_save_one(tmp_path):
@@ -174,13 +162,11 @@ def test_saved_brains_can_be_watched_and_played_against(runs):
     saved = [e for e in menu_entries(runs) if e.group == "Saved brains"]
     assert [(e.label, e.argv) for e in saved] == [
         ("Watch cliff-brain", ["watch", str(runs / "cliff-brain")]),  # newest first
+        ("Play against cliff-brain", ["play", "--against", str(runs / "cliff-brain")]),
         ("Watch pole-brain", ["watch", str(runs / "pole-brain")]),
-        (
-            "Play against pole-brain",
-            ["play", "--scene", "cartpole", "--against", str(runs / "pole-brain")],
-        ),
+        ("Play against pole-brain", ["play", "--against", str(runs / "pole-brain")]),
     ]  # the corrupt and foreign brain.json, the half-saved one and the rest: left out
-    assert "q-learning on cliff" in saved[0].detail and "hill-climb" in saved[1].detail
+    assert "q-learning on cliff" in saved[0].detail and "hill-climb" in saved[2].detail
 
 
 def test_at_most_six_saved_brains_newest_first(full_runs):
@@ -328,3 +314,34 @@ def test_choose_follows_the_window_when_it_is_resized(window, tmp_path):
         return [click(target)]
 
     assert choose(runs=tmp_path, events=events, max_frames=5) == BUILT_IN[4][2].split()
+
+
+# -- the menu starts every mode ------------------------------------------------------------
+
+
+def test_the_menu_starts_each_mode_and_comes_back_after_it(monkeypatch, tmp_path, capsys):
+    from game.app import App
+
+    entries = [e for e in menu_entries(tmp_path) if e.enabled]
+    picks = iter([e.argv for e in entries])
+    monkeypatch.setattr("game.ui.menu.choose", lambda *a, **k: next(picks, None))
+    opened = []
+    run = App.run
+
+    def two_frames(app: App, max_frames: int | None = None) -> None:
+        opened.append(type(app.arena).__name__)
+        run(app, max_frames=2)
+
+    monkeypatch.setattr(App, "run", two_frames)
+    monkeypatch.chdir(tmp_path)  # anything a window saves on closing lands here
+    assert main.main([]) == 0
+    kinds = dict(zip((e.label for e in entries), opened, strict=True))
+    assert kinds["Watch birds evolve"] == "EvolutionArena"
+    assert kinds["A DQN balances a pole"] == "LearnerArena"
+    assert kinds["Values spread through a maze"] == "PlannerArena"
+    assert kinds["Fly with the flock"] == "FlappyPlay"
+    assert kinds["Balance against a bot"] == "CartPoleMatch"
+    assert kinds["Race a planner through a maze"] == "MazeRace"
+    assert kinds["Four searchers on CartPole"] == "CompareArena"
+    plays = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
+    assert {line["mode"] for line in plays} == {"solo", "alongside"}

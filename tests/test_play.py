@@ -126,12 +126,12 @@ def test_your_bird_waits_for_a_key_flaps_scores_dies_and_flies_again(artifacts):
     app.close()
 
 
-def test_your_bird_flies_the_bots_course_and_is_drawn_in_its_own_colour(artifacts):
+def test_your_bird_flies_the_bots_course_and_is_drawn_in_its_own_colour(artifacts, tmp_path):
     from game.views import flappy_art as art
 
     brain = make_brain("ga", brain_shape("flappy"), 60, 1)
     play = FlappyPlay(1, bots=EvolutionArena("flappy", brain, 1), bot_name="ga")
-    app = App(play, make_view("flappy"), fps=0)
+    app = App(play, make_view("flappy"), fps=0, save_root=tmp_path)
     play.handle_key("space")
     fly(play, 60)
     assert play.scene is play.bots.scene and play.bots.scene.tick == play.you.tick
@@ -226,7 +226,7 @@ def test_the_cartpole_match_times_both_carts_from_one_start_best_of_three(tmp_pa
     app.close()
 
 
-def test_a_bot_that_learns_while_you_play_gets_better(artifacts):
+def test_a_bot_that_learns_while_you_play_gets_better(artifacts, tmp_path):
     brain = make_brain("hill-climb", brain_shape("cartpole"), None, 2)
     match = make_play("cartpole", 2, brain, label="hill-climb")
     match.handle_key("left")
@@ -238,10 +238,12 @@ def test_a_bot_that_learns_while_you_play_gets_better(artifacts):
             break
     assert match.trainer.metrics.env_steps > 10_000
     assert max(match.tally.bot) > 100, "the learning bot never balanced long"
-    app = App(match, make_view("cartpole"), fps=0)
+    app = App(match, make_view("cartpole"), fps=0, save_root=tmp_path)
     app.draw()
     pygame.image.save(app.screen, artifacts / "play_cartpole_alongside.png")
     app.close()
+    saved = list(tmp_path.iterdir())  # closing the window keeps what the bot learned
+    assert len(saved) == 1 and saved[0].name.startswith("cartpole-hill-climb")
 
 
 # -- the maze race ---------------------------------------------------------------------------

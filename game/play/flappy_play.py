@@ -68,6 +68,10 @@ class FlappyPlay(PlayArena):
         self._round_open = False  # a round started and not yet scored
         if bots is not None:
             bots.callbacks.append(_GenerationRelay(self))
+            for name in ("best_fitness", "mean_fitness"):  # what the bots learned before you
+                if name in bots.metrics.series:
+                    for x, y in zip(*bots.metrics.series[name].arrays(), strict=True):
+                        self.metrics.record(name, float(x), float(y))
         self.keys = (*self.human.keys, ("Enter", "start / again"))
         # Before the first key: your bird waits at the start of the first round's course.
         first = bots.next_course_seed if bots is not None else episode_seed(seed, SHOWCASE, 0)
@@ -290,8 +294,9 @@ class FlappyPlay(PlayArena):
         return self.bots is not None and self.bots.scene.seed == self._round_seed
 
     def hud(self) -> list[tuple[str, str]]:
-        best = self.metrics.best_score
-        items = [("You", str(int(self.you.scores[0]))), ("Your best", f"{best or 0:g}")]
+        now = int(self.you.scores[0]) if self.state == FLYING else 0
+        best = max(self.metrics.best_score or 0, now)
+        items = [("You", str(int(self.you.scores[0]))), ("Your best", f"{best:g}")]
         if self.mode == "alongside":
             items += [
                 ("Best bot", str(self._bot_best)),

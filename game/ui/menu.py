@@ -32,7 +32,6 @@ TITLE = "Learning Arcade"
 SUBTITLE = "Machines learn to play games while you watch. Pick one to start."
 MAX_SAVED = 6  # brains, newest first; older ones are a `watch DIR` away
 NO_SAVED = "No saved brains yet: press S in any window to save one"
-PLAYABLE = ("flappy", "cartpole")  # the scenes where `play --against` races a saved brain
 KEYS = (
     ("Up / Down  W / S", "move"),
     ("Left / Right", "group"),
@@ -93,7 +92,7 @@ BUILT_IN = (
 
 
 def saved_entries(runs: Path) -> list[Entry]:
-    """Watch (and, on a playable scene, play against) the newest brains under `runs`."""
+    """Watch, or play against, the newest brains under `runs`."""
     found = []
     try:
         children = sorted(Path(runs).iterdir())
@@ -121,15 +120,14 @@ def saved_entries(runs: Path) -> list[Entry]:
                 SAVED,
             )
         )
-        if scene in PLAYABLE:
-            entries.append(
-                Entry(
-                    f"Play against {path.name}",
-                    f"You against this {brain}",
-                    ["play", "--scene", scene, "--against", str(path)],
-                    SAVED,
-                )
+        entries.append(
+            Entry(
+                f"Play against {path.name}",
+                f"You against this {brain}",
+                ["play", "--against", str(path)],
+                SAVED,
             )
+        )
     return entries
 
 
