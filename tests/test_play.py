@@ -109,20 +109,36 @@ def test_your_bird_waits_for_a_key_flaps_scores_dies_and_flies_again(artifacts):
     press(pygame.K_SPACE)
     app.frame()
     assert play.state == "flying" and app.effective_speed == 1
-    fly(play, 1_500)
+    assert not app.paused, "Space flaps in Flappy Bird; P pauses"
+
+    def by_keys(ticks: int, steer: bool = True) -> None:
+        """Key events through the window, as a person's hand sends them."""
+        for _ in range(ticks):
+            if steer and play.state == "flying" and pilot(play):
+                app.handle(key_event(pygame.KEYDOWN, pygame.K_UP))
+                app.handle(key_event(pygame.KEYUP, pygame.K_UP))
+            play.tick()
+            if not steer and play.state != "flying":
+                return
+
+    by_keys(1_500)
     assert play.state == "flying" and play.you.scores[0] >= 10
     pygame.image.save(app.screen, artifacts / "play_flappy_solo.png")
-    fly(play, 400, steer=False, until_crash=True)  # hands off: it falls
+    by_keys(400, steer=False)  # hands off: it falls
     assert play.state == "over" and play.rounds == 1
     sounds = {what for kind, what in play.pop_events() if kind == "sound"}
     assert {"flap", "point", "hit"} <= sounds
     assert play.card().title == "Game over"
-    play.handle_key("space")  # too soon after the crash: not yet "again"
+    app.handle(key_event(pygame.KEYDOWN, pygame.K_SPACE))  # too soon after the crash
     assert play.state == "over"
-    fly(play, 40, steer=False)
-    play.handle_key("space")
+    for _ in range(40):
+        play.tick()
+    app.handle(key_event(pygame.KEYDOWN, pygame.K_SPACE))
     assert play.state == "flying" and play.you.scores[0] == 0
     assert play.result()["human"] == {"score": play.metrics.best_score, "episodes": 1}
+    press(pygame.K_m)  # M: sound off, and said so on the key line
+    app.frame()
+    assert not app.sounds.enabled and ("M", "sound on") in app.key_line()
     app.close()
 
 
