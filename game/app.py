@@ -11,6 +11,7 @@ and a view with `wants_brain` is handed the brain whose tables it draws. A play 
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -22,8 +23,18 @@ from game.arena import Budget
 from game.ui import lanes as lane_ui
 from game.ui import theme
 from game.ui.chart import Chart
-from game.ui.hud import KEYS, Toast, draw_card, draw_key_line, draw_top_bar
-from game.ui.layout import PAD, TOP_BAR, layout
+from game.ui.hud import (
+    KEYS,
+    Toast,
+    draw_card,
+    draw_help,
+    draw_key_line,
+    draw_top_bar,
+    order_status_first,
+    plan_key_line,
+    plan_top_bar,
+)
+from game.ui.layout import layout
 from game.ui.network_view import NetworkView
 from game.ui.sound import Sounds
 from game.ui.stacked_chart import StackedChart
@@ -33,8 +44,15 @@ SPEEDS: tuple[int | None, ...] = (1, 2, 4, 8, 16, 32, 64, None)  # None is "max"
 FAST_FORWARD_EVERY = 10  # in fast forward the game is drawn once every this many frames
 MAX_BACKLOG_SECONDS = 0.25  # ticks owed beyond this are dropped rather than caught up
 WINDOW_SIZE = (1280, 720)
-NETWORK_SHARE = 0.42  # of the game panel's height, at its bottom, for the network view
-MIN_NETWORK_HEIGHT = 170  # room below the game that is enough for the network view
+
+
+def unique_file(folder: Path, stem: str, suffix: str) -> Path:
+    """folder/stem.suffix, or stem-2, stem-3 ... if that is taken."""
+    path, n = folder / f"{stem}{suffix}", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}{suffix}"
+    return path
 
 
 def speed_label(speed: int | None) -> str:
@@ -73,6 +91,9 @@ class App:
         self.plays = hasattr(arena, "pop_events")  # a person plays: cards, sounds, 1x
         self.sounds = Sounds() if self.plays else None
         self.paused = False
+        self.show_help = False
+        self.text_boxes: list[pygame.Rect] = []  # every text drawn in the bars, last frame
+        self._lane_boxes: list[pygame.Rect] = []  # the lanes' labels, on the game surface
         self.fast_forward = False
         self.running = True
         self.finished = False  # the budget was reached: training stops, the window stays
@@ -122,7 +143,7 @@ class App:
             name = pygame.key.name(event.key)
             if name in getattr(self.arena, "claimed_keys", ()) and self._offer_key(name):
                 return
-            self._window_key(event.key, name)
+            self._window_key(event.key, name, getattr(event, "unicode", ""))
         elif event.type == pygame.KEYUP:
             handle_up = getattr(self.arena, "handle_key_up", None)
             if handle_up is not None:
@@ -134,9 +155,15 @@ class App:
         ):
             self._offer_key("mouse")
 
-    def _window_key(self, key: int, name: str) -> None:
-        if key == pygame.K_ESCAPE:
+    def _window_key(self, key: int, name: str, text: str = "") -> None:
+        if key == pygame.K_ESCAPE and self.show_help:
+            self.show_help = False
+        elif key == pygame.K_ESCAPE:
             self.running = False
+        elif key == pygame.K_F1 or text == "?":
+            self.show_help = not self.show_help
+        elif key in (pygame.K_F12, pygame.K_PRINTSCREEN):
+            self.screenshot()
         elif key in (pygame.K_SPACE, pygame.K_p):
             self.paused = not self.paused
         elif key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
@@ -207,6 +234,7 @@ class App:
     def draw(self) -> None:
         screen = self.screen
         screen.fill(theme.BACKGROUND)
+        size = screen.get_size()
         lanes = getattr(self.arena, "lanes", None)
         columns = getattr(self.arena, "lane_columns", None)  # a wide scene's match: stacked
         world = (
@@ -214,8 +242,13 @@ class App:
             if lanes
             else self.view.world_size
         )
-        where = layout(screen.get_size(), world, len(self.charts))
-        network_rect = self._network_rect(where.game) if self.show_network else None
+        title, hud, badges = self.arena.title, order_status_first(self.arena.hud()), self._badges()
+        keys = self.key_line()
+        bar_height = plan_top_bar(size[0], title, hud, badges).height
+        network = self._network()
+        panels = len(self.charts) + (network is not None)
+        where = layout(size, world, panels, bar_height, plan_key_line(size[0], keys)[0])
+        chart_rects = where.charts[1:] if network is not None else where.charts
         if self._game is None or self._game.get_size() != where.game.size:
             self._game = pygame.Surface(where.game.size)
             self._draw_game()
@@ -223,15 +256,21 @@ class App:
             self._draw_game()
         screen.blit(self._game, where.game)
         pygame.draw.rect(screen, theme.PANEL_EDGE, where.game.inflate(2, 2), 1)
-        if self.show_network:
-            self._draw_network(network_rect)
-        for chart, rect in zip(self.charts, where.charts, strict=True):
+        if network is not None:
+            spec = self.arena.scene.spec
+            self.network_view.draw(
+                screen, where.charts[0], network, spec.obs_names, spec.action_meanings
+            )
+        for chart, rect in zip(self.charts, chart_rects, strict=True):
             chart.draw(screen, rect, self.arena.metrics)
         card = self.arena.card() if self.plays else None
         if card is not None:
             draw_card(screen, where.game, card)
-        draw_top_bar(screen, where.top, self.arena.title, self.arena.hud(), self._badges())
-        draw_key_line(screen, where.keys, self.key_line())
+        self.text_boxes = [box.move(where.game.topleft) for box in self._lane_boxes]
+        self.text_boxes += draw_top_bar(screen, where.top, title, hud, badges)
+        self.text_boxes += draw_key_line(screen, where.keys, keys)
+        if self.show_help:
+            draw_help(screen, pygame.Rect(0, where.top.bottom, size[0], where.keys.top), keys)
         self.toast.draw(screen, where.game)
 
     def key_line(self) -> list[tuple[str, str]]:
@@ -244,24 +283,15 @@ class App:
             keys.insert(-1, ("N", "hide network" if self.show_network else "show network"))
         if self.sounds is not None:
             keys.insert(-1, ("M", "sound off" if self.sounds.enabled else "sound on"))
+        keys[-1:-1] = [("F12", "screenshot"), ("? / F1", "help")]
         return [*extra, *keys]
 
-    def _network_rect(self, game: pygame.Rect) -> pygame.Rect:
-        """Below the game when a wide game (CartPole) leaves room there, moving the game
-        up; else over the bottom of the game (Flappy Bird's ground)."""
-        spare = 2 * (game.top - (TOP_BAR + PAD)) - PAD
-        if spare >= MIN_NETWORK_HEIGHT:
-            game.top = TOP_BAR + PAD
-            return pygame.Rect(game.left, game.bottom + PAD, game.width, spare)
-        height = round(game.height * NETWORK_SHARE)
-        return pygame.Rect(game.left + 8, game.bottom - height - 8, game.width - 16, height)
-
-    def _draw_network(self, rect: pygame.Rect | None) -> None:
-        network = self.arena.network() if hasattr(self.arena, "network") else None
-        if network is None or rect is None:
-            return
-        spec = self.arena.scene.spec
-        self.network_view.draw(self.screen, rect, network, spec.obs_names, spec.action_meanings)
+    def _network(self) -> tuple[int, dict] | None:
+        """The champion's network, when it is shown: drawn in a panel of its own above the
+        charts, where it hides nothing of the game."""
+        if not self.show_network or not hasattr(self.arena, "network"):
+            return None
+        return self.arena.network()
 
     def _draw_game(self) -> None:
         assert self._game is not None
@@ -276,6 +306,7 @@ class App:
             )
             return
         self._game.fill(theme.BACKGROUND)
+        self._lane_boxes = []
         columns = getattr(self.arena, "lane_columns", None)
         rects = lane_ui.lane_rects(self._game.get_rect(), len(lanes), columns)
         for lane, (label, rect) in zip(lanes, rects, strict=True):
@@ -287,7 +318,9 @@ class App:
                 **self._brain_for_view(lane.shown),
             )
             solved = lane.arena.metrics.solved
-            lane_ui.draw_label(self._game, label, lane.label, lane.status(), lane.colour, solved)
+            self._lane_boxes += lane_ui.draw_label(
+                self._game, label, lane.label, lane.status(), lane.colour, solved
+            )
         if self.arena.all_done:
             lane_ui.draw_results(
                 self._game, self._game.get_rect(), self.arena.RESULT_HEADERS, self.arena.results()
@@ -335,6 +368,22 @@ class App:
             return None
         self.saved_at = arena.progress_tag()
         self.toast.show(f"Saved best brain to {path}", theme.GOOD)
+        return path
+
+    def screenshot(self) -> Path | None:
+        """A PNG of the window into the save folder, written whole or not at all."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        path = unique_file(self.save_root, f"screenshot-{stamp}", ".png")
+        partial = path.with_name(f".{path.stem}.partial.png")
+        try:
+            self.save_root.mkdir(parents=True, exist_ok=True)
+            pygame.image.save(self.screen, str(partial))
+            os.replace(partial, path)
+        except (OSError, pygame.error) as error:
+            partial.unlink(missing_ok=True)
+            self.toast.show(f"Could not save a screenshot: {error}", theme.WARN)
+            return None
+        self.toast.show(f"Screenshot saved to {path}", theme.GOOD)
         return path
 
     def close(self) -> None:

@@ -33,18 +33,20 @@ def test_network_view_and_species_chart_render_and_n_toggles(tmp_path, artifacts
     assert app.has_network and app.show_network
     game = app._game.get_rect(topleft=(0, 0))
     shown = pygame.surfarray.array3d(app.screen)
-    # Output nodes are gold, inputs blue: both show in the overlay over the game.
-    lower = shown[: game.width + 10, shown.shape[1] // 2 :]
-    assert share(lower, network_view.NODE["output"]) > 0.0005
-    assert share(lower, network_view.NODE["input"]) > 0.0005
+    # Output nodes are gold, inputs blue: both show in a panel of their own beside the game,
+    # and the game (its sky, where birds fly) shows none of them.
+    beside = shown[game.width + 20 :, : shown.shape[1] // 2]
+    assert share(beside, network_view.NODE["output"]) > 0.0005
+    assert share(beside, network_view.NODE["input"]) > 0.0005
+    assert share(pygame.surfarray.array3d(app._game), network_view.NODE["input"]) == 0
     species = app.charts[-1]
     assert isinstance(species, StackedChart)
     assert app.arena.metrics.stacks["species_sizes"].rows
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_n, mod=0, unicode="n"))
     app.frame()
     assert not app.show_network
-    hidden = pygame.surfarray.array3d(app.screen)[: game.width + 10, shown.shape[1] // 2 :]
-    assert share(hidden, network_view.NODE["output"]) < share(lower, network_view.NODE["output"])
+    hidden = pygame.surfarray.array3d(app.screen)[game.width + 20 :, : shown.shape[1] // 2]
+    assert share(hidden, network_view.NODE["output"]) < share(beside, network_view.NODE["output"])
     app.running = False
     app.close()
 
@@ -52,7 +54,9 @@ def test_network_view_and_species_chart_render_and_n_toggles(tmp_path, artifacts
 def test_the_key_line_names_the_network_key(tmp_path, monkeypatch):
     app = neat_app(tmp_path, generations=1)
     shown = []
-    monkeypatch.setattr("game.app.draw_key_line", lambda surface, rect, keys: shown.extend(keys))
+    monkeypatch.setattr(
+        "game.app.draw_key_line", lambda surface, rect, keys: shown.extend(keys) or []
+    )
     app.draw()
     assert ("N", "hide network") in shown
     app.close()

@@ -41,15 +41,27 @@ def lane_rects(
 
 def draw_label(
     surface: pygame.Surface, rect: pygame.Rect, name: str, status: str, colour, solved: bool
-) -> None:
+) -> list[pygame.Rect]:
+    """The lane's colour, its brain and its status; a narrow lane gets smaller type, and
+    then a shortened name, never a missing status. Returns the text rectangles."""
     pygame.draw.rect(surface, theme.PANEL, rect)
     pygame.draw.rect(surface, colour, (rect.left + 6, rect.centery - 5, 10, 10))
-    title = theme.font(20, bold=True).render(name, True, theme.TEXT)
-    surface.blit(title, title.get_rect(midleft=(rect.left + 22, rect.centery)))
-    note = theme.font(18).render(status, True, theme.GOOD if solved else theme.TEXT_DIM)
+    room = rect.width - 22 - 12
+    for name_size, note_size in ((20, 18), (17, 15), (15, 13)):
+        name_font, note_font = theme.font(name_size, bold=True), theme.font(note_size)
+        if name_font.size(name)[0] + note_font.size(status)[0] <= room:
+            break
+    else:  # still too wide: the status stays whole, the name is cut to what is left
+        while len(name) > 1 and name_font.size(name + "...")[0] + note_font.size(status)[0] > room:
+            name = name[:-1]
+        name += "..."
+    title = name_font.render(name, True, theme.TEXT)
+    where = title.get_rect(midleft=(rect.left + 22, rect.centery))
+    surface.blit(title, where)
+    note = note_font.render(status, True, theme.GOOD if solved else theme.TEXT_DIM)
     right = note.get_rect(midright=(rect.right - 6, rect.centery))
-    if right.left > rect.left + 30 + title.get_width():
-        surface.blit(note, right)
+    surface.blit(note, right)
+    return [where, right]
 
 
 def draw_results(
