@@ -1,10 +1,10 @@
-"""The benchmark's SB3 peer: Stable-Baselines3's DQN or PPO learning gymnasium's CartPole-v1.
+"""The benchmark's SB3 peer: Stable-Baselines3's DQN, PPO or A2C learning gymnasium's CartPole-v1.
 
 Runs inside bench/.sb3-venv (see bench/sb3_venv.py), never in the app's venv: SB3 is a
 benchmark-only dependency. Imports only stable_baselines3, gymnasium, torch, numpy and the
 standard library.
 
-Hyperparameters are rl-baselines3-zoo's for CartPole-v1 (hyperparams/dqn.yml, ppo.yml), so
+Hyperparameters are rl-baselines3-zoo's for CartPole-v1 (hyperparams/dqn.yml, ppo.yml, a2c.yml), so
 this is SB3 as its authors tuned it. Judged like the app: every `--eval-every` env steps
 (counted over all envs) the greedy policy plays `--eval-episodes` episodes on seeds that
 training never uses; solved the first time their mean return reaches `--threshold`.
@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import gymnasium as gym
 import numpy as np
 import torch
-from stable_baselines3 import DQN, PPO
+from stable_baselines3 import A2C, DQN, PPO
 from stable_baselines3.common.base_class import BaseAlgorithm
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.env_util import make_vec_env
@@ -88,7 +88,14 @@ def make_ppo(seed: int) -> PPO:
     )
 
 
-MAKERS = {"dqn": make_dqn, "ppo": make_ppo}
+def make_a2c(seed: int) -> A2C:
+    """rl-baselines3-zoo's A2C for CartPole-v1: 8 envs (DummyVecEnv), no entropy bonus,
+    SB3's A2C defaults otherwise (5 steps per env per update, RMSprop at 7e-4)."""
+    env = make_vec_env(ENV_ID, n_envs=8, seed=seed)
+    return A2C("MlpPolicy", env, ent_coef=0.0, seed=seed, device="cpu")
+
+
+MAKERS = {"dqn": make_dqn, "ppo": make_ppo, "a2c": make_a2c}
 
 
 class GreedyJudge:
@@ -253,7 +260,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--algo", choices=sorted(MAKERS), required=True)
     parser.add_argument("--seeds", default="0,1,2,3,4", help="comma-separated")
     parser.add_argument(
-        "--total-steps", type=int, default=None, help="default: 50000 (dqn), 100000 (ppo)"
+        "--total-steps",
+        type=int,
+        default=None,
+        help="default: 50000 (dqn), 100000 (ppo), 500000 (a2c)",
     )
     parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads")
     parser.add_argument("--eval-every", type=int, default=2000, help="env steps")
@@ -271,7 +281,7 @@ def main(argv: list[str] | None = None) -> None:
     # and the inter-op pool can only be sized before it starts.
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(args.threads)
-    total_steps = args.total_steps or {"dqn": 50_000, "ppo": 100_000}[args.algo]
+    total_steps = args.total_steps or {"dqn": 50_000, "ppo": 100_000, "a2c": 500_000}[args.algo]
     for seed in (int(s) for s in args.seeds.split(",")):
         result = run_seed(
             args.algo,

@@ -30,7 +30,7 @@ SB3_SCRIPT = REPO_ROOT / "bench" / "sb3_runner.py"
 # this was written, the same as the app's).
 REQUIREMENTS = ("stable-baselines3==2.9.2", "torch==2.13.0")
 STAMP_NAME = ".sb3-installed"
-ALGOS = ("dqn", "ppo")
+ALGOS = ("dqn", "ppo", "a2c")
 
 # Extra seconds past `timeout_s` before the subprocess is killed: the runner stops itself at
 # `timeout_s` (checked after every env step), so this only covers start-up (importing torch
@@ -93,7 +93,7 @@ def run_sb3(
     threshold: float = 475.0,
     stream_progress: bool = True,
 ) -> list[dict]:
-    """Train SB3's `algo` ("dqn" or "ppo", rl-baselines3-zoo hyperparameters) on CartPole-v1
+    """Train SB3's `algo` ("dqn", "ppo" or "a2c", rl-baselines3-zoo hyperparameters) on CartPole-v1
     once per seed, each in its own subprocess in the sb3 venv, and return one result dict
     per seed (keys: algo, seed, solved, solved_at_steps, solved_at_seconds, final_eval,
     evals [[env_steps, mean_return], ...], train_seconds, total_steps, plus threads,

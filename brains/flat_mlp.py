@@ -1,5 +1,5 @@
-"""A small ReLU network held in one flat torch tensor, with its gradient written out, and
-Adam on that one tensor.
+"""A small ReLU (or tanh) network held in one flat torch tensor, with its gradient written
+out, and Adam (or RMSprop) on that one tensor.
 
 Why not torch.nn with autograd: for CartPole's 4-64-64-2 network and a minibatch of 64,
 each layer is a few microseconds of arithmetic, while autograd's graph and Adam's loop
@@ -40,13 +40,20 @@ class Pass:
 
 
 class FlatMLP:
-    """Linear layers with ReLU between them; every weight and bias is a view into `params`."""
+    """Linear layers with ReLU (or tanh) between them; every weight and bias is a view
+    into `params`."""
 
-    def __init__(self, torch: Any, sizes: list[int], layer_norm: bool = False) -> None:
+    def __init__(
+        self, torch: Any, sizes: list[int], layer_norm: bool = False, activation: str = "relu"
+    ) -> None:
+        if activation not in ("relu", "tanh"):
+            raise ValueError(f"activation must be relu or tanh, got {activation!r}")
         self.torch = torch
         self.sizes = list(sizes)
         self.layer_norm = layer_norm
-        shapes = []
+        self.activation = activation
+        self._shapes = []
+        shapes = self._shapes
         for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=False):
             shapes += [(fan_out, fan_in), (fan_out,)]
         self.params = torch.zeros(sum(math.prod(shape) for shape in shapes))
@@ -83,8 +90,20 @@ class FlatMLP:
                 if self.layer_norm:  # one fused op that also gives 1/sigma
                     x, _, inverse = torch.native_layer_norm(x, x.shape[1:], None, None, 1e-5)
                     norms.append((x, inverse))
-                x = x.relu()
+                x = x.relu() if self.activation == "relu" else x.tanh()
         return Pass(inputs, norms, x)
+
+    def apply(self, params: Any, x: Any) -> Any:
+        """The output for weights `params` (a flat tensor shaped like this network's),
+        through ordinary torch operations, so autograd can differentiate it twice (TRPO's
+        Fisher-vector products). No layer norm."""
+        layers = self._views(params, self._shapes)
+        last = len(layers) - 1
+        for index, (weight, bias) in enumerate(layers):
+            x = self.torch.addmm(bias, x, weight.t())
+            if index < last:
+                x = x.relu() if self.activation == "relu" else x.tanh()
+        return x
 
     def gradient(self, forward: Pass, grad_output: Any) -> Any:
         """d(loss)/d(params) as one flat tensor, given a forward pass of a batch and
@@ -97,8 +116,12 @@ class FlatMLP:
             grad_weight, grad_bias = self._grad_layers[index]
             torch.mm(delta.t(), forward.inputs[index], out=grad_weight)
             torch.sum(delta, 0, out=grad_bias)
-            if index:  # back through the layer, the ReLU before it and any layer norm
-                delta = torch.mm(delta, weight).mul_(forward.inputs[index] > 0)
+            if index:  # back through the layer, the activation before it and any layer norm
+                below = forward.inputs[index]
+                if self.activation == "relu":
+                    delta = torch.mm(delta, weight).mul_(below > 0)
+                else:  # tanh: d tanh(z) / dz = 1 - tanh(z)^2
+                    delta = torch.mm(delta, weight).mul_(1.0 - below * below)
                 if self.layer_norm:
                     y, inverse = forward.norms[index - 1]
                     delta = (
@@ -156,10 +179,12 @@ def clip_norm_(grad: Any, max_norm: float) -> float:
 class FlatAdam:
     """Adam (Kingma and Ba 2015) on one flat tensor, step for step as torch.optim.Adam."""
 
-    def __init__(self, torch: Any, size: int, betas: tuple[float, float] = (0.9, 0.999)):
+    def __init__(
+        self, torch: Any, size: int, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8
+    ):
         self.torch = torch
         self.beta1, self.beta2 = betas
-        self.eps = 1e-8
+        self.eps = eps
         self.steps = 0
         self.exp_avg = torch.zeros(size)
         self.exp_avg_sq = torch.zeros(size)
@@ -213,3 +238,34 @@ class FlatAdam:
             }
         except (KeyError, TypeError, AttributeError, RuntimeError) as error:
             raise ValueError(f"the optimizer state is not torch.optim.Adam's: {error}") from None
+
+
+class FlatRMSprop:
+    """RMSprop on one flat tensor, step for step as torch.optim.RMSprop (no momentum,
+    not centred), as SB3's A2C uses it (alpha 0.99, eps 1e-5)."""
+
+    def __init__(self, torch: Any, size: int, alpha: float = 0.99, eps: float = 1e-5):
+        self.alpha, self.eps = alpha, eps
+        self.steps = 0
+        self.square_avg = torch.zeros(size)
+
+    def step(self, params: Any, grad: Any, lr: float) -> None:
+        self.steps += 1
+        self.square_avg.mul_(self.alpha).addcmul_(grad, grad, value=1.0 - self.alpha)
+        params.addcdiv_(grad, self.square_avg.sqrt().add_(self.eps), value=-lr)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"step": self.steps, "square_avg": self.square_avg}
+
+    def load_state_dict(self, state: Any) -> None:
+        if not isinstance(state, dict) or set(state) != {"step", "square_avg"}:
+            raise ValueError("the optimizer state is not a flat RMSprop state")
+        steps, average = state["step"], state["square_avg"]
+        if not isinstance(steps, int) or steps < 0:
+            raise ValueError(f"the optimizer's step count must be a whole number, got {steps!r}")
+        if not hasattr(average, "shape") or average.shape != self.square_avg.shape:
+            raise ValueError("the optimizer's square_avg does not fit this network")
+        if not bool((average >= 0).all()):
+            raise ValueError("the optimizer's square_avg must not be negative")
+        self.steps = steps
+        self.square_avg.copy_(average)

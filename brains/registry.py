@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from brains.a2c import A2C
 from brains.base import Brain, BrainShape
 from brains.dqn import DQN
 from brains.dyna import DynaQ, DynaQPlus
@@ -12,10 +13,13 @@ from brains.ga import GeneticAlgorithm
 from brains.hill_climb import HillClimb
 from brains.mcts import MCTS
 from brains.neat_brain import NEAT
+from brains.ppo import PPO
 from brains.q_table import QTable
 from brains.random_search import RandomSearch
+from brains.reinforce import Reinforce
 from brains.settings import SettingsError, build_settings, split_brain_arg
 from brains.tabular import QLearning, Sarsa
+from brains.trpo import TRPO
 
 BRAINS: dict[str, Any] = {
     cls.name: cls
@@ -26,6 +30,10 @@ BRAINS: dict[str, Any] = {
         HillClimb,
         QTable,
         DQN,
+        Reinforce,
+        A2C,
+        PPO,
+        TRPO,
         MCTS,
         PolicyEvaluation,
         PolicyIteration,
