@@ -34,8 +34,12 @@ class ChartSpec:
 
     title: str
     x_label: str
-    lines: tuple[tuple[str, str, Colour], ...]  # (series, legend, colour)
+    # (series, legend, colour), or with a 4th element "right" for a line in other units,
+    # drawn against its own axis on the right
+    lines: tuple[tuple[str, str, Colour] | tuple[str, str, Colour, str], ...]
     kind: str = "line"  # "stacked": lines[0] names a Metrics stack (sizes of members)
+    y_names: tuple[str, str] = ("", "")  # the left and right axes' units, on a two-axis chart
+    waiting: str = ""  # the note while nothing is plotted, if not the one the chart derives
 
 
 @dataclass(frozen=True)

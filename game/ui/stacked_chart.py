@@ -2,7 +2,8 @@
 
 Each species is one band, its height the number of members; bands stack in order of
 birth, so the oldest species lie at the bottom and a new species appears on top. Like the
-line chart, it is drawn into a cached surface only when the metrics change.
+line chart, it is drawn into a cached surface only when the metrics change, with the same
+layout, waiting note and hover readout.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pygame
 from game import colours
 from game.metrics import Metrics
 from game.ui import theme
-from game.ui.chart import Chart, draw_waiting, plot_rect
+from game.ui.chart import Chart, Drawn, draw_waiting, waiting_text
 
 
 def stack_bands(rows: list[tuple[float, dict[int, int]]]) -> tuple[np.ndarray, list, np.ndarray]:
@@ -26,28 +27,24 @@ def stack_bands(rows: list[tuple[float, dict[int, int]]]) -> tuple[np.ndarray, l
 
 class StackedChart(Chart):
     def _render(self, size: tuple[int, int], metrics: Metrics) -> pygame.Surface:
-        surface, title = self._panel(size)
         name = self.spec.lines[0][0]
         stack = metrics.stacks.get(name)
         rows = stack.rows if stack is not None else []
+        entries: list = []
         if rows:
-            now = len(rows[-1][1])
-            note = theme.font(20).render(
-                f"{now} species now, {len({k for _, r in rows for k in r})} so far",
-                True,
-                theme.TEXT_DIM,
-            )
-            surface.blit(note, note.get_rect(topright=(size[0] - 12, 14)))
-        plot = plot_rect(size)
-        if plot is None:
+            seen = len({k for _, r in rows for k in r})
+            entries = [(f"{len(rows[-1][1])} species now, {seen} so far", None)]
+        surface, layout = self._frame(size, entries)
+        self._drawn = []
+        if layout.plot is None:
             return surface
         if not rows:
-            draw_waiting(surface, plot)
+            draw_waiting(surface, layout.plot, waiting_text(self.spec))
             return surface
         xs, ids, tops = stack_bands(rows)
         x_low, x_high = float(xs[0]), float(max(xs[-1], xs[0] + 1))
-        y_high = float(tops[-1].max()) if len(ids) else 1.0
-        self._draw_axes(surface, plot, (x_low, x_high), (0.0, y_high))
+        y_high = float(tops[-1].max()) if len(ids) and tops[-1].max() > 0 else 1.0
+        plot = self._draw_axes(surface, layout, (x_low, x_high), {"left": (0.0, y_high)}, False)
         px = plot.left + (xs - x_low) / (x_high - x_low) * plot.width
 
         def screen_y(values: np.ndarray) -> np.ndarray:
@@ -68,4 +65,13 @@ class StackedChart(Chart):
                 pygame.draw.lines(surface, theme.PANEL, False, upper, 1)
             bottom = top
         pygame.draw.rect(surface, theme.PANEL_EDGE, plot, 1)
+        # The hover readout: how many species, and the whole population, per generation.
+        counts = np.array([len(r) for _, r in rows], dtype=np.float64)
+        self._drawn = [
+            Drawn("species", theme.TEXT, xs, counts, (0.0, y_high), marker=False),
+            Drawn(
+                "members", colours.nth(ids[-1]) if ids else theme.TEXT, xs, tops[-1], (0.0, y_high)
+            ),
+        ]
+        self._x_range = (x_low, x_high)
         return surface
