@@ -141,15 +141,38 @@ class CompareArena:
         ]
 
     def charts(self) -> list[ChartSpec]:
-        lines = tuple((f"lane{i}", lane.label, lane.colour) for i, lane in enumerate(self.lanes))
+        # Evolvers race on fitness, the others on return (or steps): with both in the race,
+        # fitness gets its own axis on the right.
+        evolving = [getattr(lane.arena.brain, "kind", "") == "evolver" for lane in self.lanes]
+        mixed = any(evolving) and not all(evolving)
+        lines = tuple(
+            (f"lane{i}", lane.label, lane.colour, "right" if mixed and evolving[i] else "left")
+            for i, lane in enumerate(self.lanes)
+        )
         checks = tuple((f"check{i}", lane.label, lane.colour) for i, lane in enumerate(self.lanes))
-        title = getattr(
-            self.lanes[0].arena, "race_title", "Return per episode, or best fitness per generation"
+        if mixed:
+            title = "Return per episode, or best fitness per generation"
+        else:  # the chart, and its note while it waits, name what the race is on
+            title = "Best fitness per generation" if evolving[0] else "Mean return per episode"
+        title = getattr(self.lanes[0].arena, "race_title", title)
+        others = [lane.arena for lane, e in zip(self.lanes, evolving, strict=True) if not e]
+        steps = others and getattr(others[0], "race_series", "") == "episode_steps"
+        names = ("steps per episode" if steps else "mean return", "best fitness")
+        # Evolvers are checked only once they score enough in training, which can take long.
+        rule = self.lanes[0].arena.rule
+        waiting = (
+            f"waiting for the first check, made once a generation's best scores "
+            f"{rule.threshold:g} {self.spec.score_name}"
+            if all(evolving)
+            else ""
         )
         return [
-            ChartSpec(title, "environment steps", lines),
+            ChartSpec(title, "environment steps", lines, y_names=names if mixed else ("", "")),
             ChartSpec(
-                f"Greedy policy on fresh {self.spec.episode_name}s", "environment steps", checks
+                f"Greedy policy on fresh {self.spec.episode_name}s",
+                "environment steps",
+                checks,
+                waiting=waiting,
             ),
         ]
 

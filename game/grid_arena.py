@@ -63,6 +63,10 @@ class GridLearnerArena(LearnerArena):
             ChartSpec(
                 f"Greedy check ({self.scene.spec.score_name})",
                 "environment steps",
-                (("eval_score", "greedy check", PINK), ("return_average", "mean return", GREEN)),
+                (
+                    ("eval_score", "greedy check", PINK),
+                    ("return_average", "mean return", GREEN, "right"),  # reward, not percent
+                ),
+                y_names=(self.scene.spec.score_name, "mean return"),
             ),
         ]

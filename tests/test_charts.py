@@ -254,6 +254,22 @@ def test_a_line_in_other_units_gets_a_right_axis_with_its_own_ticks(artifacts):
     pygame.image.save(surface, artifacts / "charts-two-axes.png")
 
 
+def test_a_race_of_evolvers_and_learners_puts_fitness_on_the_right():
+    from game.arena import Budget
+    from game.compare import CompareArena
+
+    shape = brain_shape("cartpole")
+    brains = [(t, make_brain(t, shape, None, 0)) for t in ("ga", "q-table")]
+    race = CompareArena("cartpole", brains, 0, Budget(max_steps=2000))
+    returns, checks = race.charts()
+    assert [line[3] for line in returns.lines] == ["right", "left"]
+    assert returns.y_names == ("mean return", "best fitness")
+    assert all(len(line) == 3 or line[3] == "left" for line in checks.lines)
+    evolvers = CompareArena("cartpole", brains[:1], 0, Budget(max_steps=2000)).charts()[0]
+    assert all(line[3] == "left" for line in evolvers.lines) and evolvers.y_names == ("", "")
+    assert waiting_text(evolvers) == "waiting for the first generation to end"
+
+
 # -- hover --------------------------------------------------------------------------------
 
 
