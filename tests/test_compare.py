@@ -99,7 +99,7 @@ def test_headless_compare_prints_a_json_line_per_brain_and_seed_and_a_table():
     [
         (
             "hill-climb,skynet",
-            "unknown brain 'skynet'; brains: dqn, dyna-q, dyna-q-plus, ga, hill-climb",
+            "unknown brain 'skynet'; brains: a2c, dqn, dyna-q, dyna-q-plus, ga, hill-climb",
         ),
         ("ga:hiden=2", "no setting 'hiden'"),
     ],
@@ -116,4 +116,4 @@ def test_a_brain_that_cannot_play_a_scene_says_so_and_lists_those_that_can():
         make_brain("q-table", unbounded, None, 0)
     message = str(error.value)
     assert "does not support scene mystery" in message and "no finite bounds" in message
-    assert "brains for it: dqn, ga, hill-climb, mcts, neat, random-search" in message
+    assert "brains for it: a2c, dqn, ga, hill-climb, mcts, neat, ppo, random-search" in message
