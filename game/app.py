@@ -261,8 +261,9 @@ class App:
             self.network_view.draw(
                 screen, where.charts[0], network, spec.obs_names, spec.action_meanings
             )
+        mouse = pygame.mouse.get_pos() if pygame.mouse.get_focused() else None
         for chart, rect in zip(self.charts, chart_rects, strict=True):
-            chart.draw(screen, rect, self.arena.metrics)
+            chart.draw(screen, rect, self.arena.metrics, mouse=mouse)  # hover: values under it
         card = self.arena.card() if self.plays else None
         if card is not None:
             draw_card(screen, where.game, card)

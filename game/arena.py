@@ -444,20 +444,29 @@ class LearnerArena(Arena):
         ]
 
     def charts(self) -> list[ChartSpec]:
+        score = self.scene.spec.score_name
+        # CartPole's return is its score (a point a step); elsewhere (Flappy's pipes) the
+        # greedy check is in other units, on an axis of its own.
+        check = ("eval_score", "greedy check", PINK)
+        own_axis = score != "steps"
         returns = ChartSpec(
             "Return per episode",
             "environment steps",
             (
                 ("return", "return", BLUE),
                 ("return_average", f"mean of last {self.AVERAGE_OVER}", GOLD),
-                ("eval_score", "greedy check", PINK),
+                (*check, "right") if own_axis else check,
             ),
+            y_names=("return", f"check ({score})") if own_axis else ("", ""),
         )
         extra = [
             ChartSpec(
                 title,
                 "environment steps",
-                tuple((key, legend, colours.nth(i + 2)) for key, legend in lines),
+                # A chart of one line takes the next colour; lines of one chart differ.
+                tuple(
+                    (key, legend, colours.nth(i + 2 + j)) for j, (key, legend) in enumerate(lines)
+                ),
             )
             for i, (title, lines) in enumerate(self.brain.diagnostic_charts())
         ]
