@@ -98,7 +98,7 @@ class DQNSettings:
     # no harder than noise; the squared error pulls in proportion and keeps the crashes a
     # good policy no longer sees in the network's memory. On CartPole (one-step returns)
     # 9 of 10 seeds ended solved with it, 4 with Huber; on Flappy Bird 4 of 4 solved, 3 with Huber
-    # (bench/dqn_vs_sb3 --no-sb3 --seeds 10, bench/dqn_flappy --seeds 4).
+    # (bench/dqn_vs_sb3 --no-sb3 --seeds 10, bench/learner_flappy --seeds 4).
     loss: str = "mse"
     # The greedy policy acts with an average of the online network's weights (Polyak and
     # Juditsky 1992), moved this far toward them after each gradient step; 0: with the
@@ -235,7 +235,7 @@ class DQN(KeepsBestCheck, Learner):
     # zero; the crash comes a few ticks after the flap that caused it, so the return sums
     # 3 rewards before it bootstraps; layer norm keeps a rate of 3e-3 steady. With all
     # four and the squared error, 4 of 4 seeds solved within 1,000,000 steps
-    # (bench/dqn_flappy --seeds 4 --max-steps 1000000).
+    # (bench/learner_flappy --seeds 4 --max-steps 1000000).
     scene_defaults: ClassVar[dict[str, dict[str, str]]] = {
         "cartpole": {
             "input_scale": "2.4/2/0.21/2",

@@ -1,10 +1,11 @@
-"""DQN on Flappy Bird with one bird: `python -m bench.dqn_flappy [--brain dqn:...]`.
+"""A learner (DQN, PPO, A2C, ...) on Flappy Bird: `python -m bench.learner_flappy
+[--brain ppo] [--birds 8]`.
 
-Issue 4 asks for the environment steps and seconds a DQN takes to solve Flappy Bird with
-one bird, by the foundation's rule (100 pipes on each of 5 fresh courses). The greedy
-policy is checked every 2,000 steps, as on CartPole; the table shows when it solved (if
-it did), its best and last checks, and the best single training episode. Seconds are
-training time only (the checks are excluded).
+The environment steps and seconds a learner takes to solve Flappy Bird with one bird, or
+with several at once on one shared course, by the foundation's rule (100 pipes on each
+of 5 fresh courses). The greedy policy is checked every 2,000 steps, as on CartPole; the
+table shows when it solved (if it did), its best and last checks, and the best single
+training episode. Seconds are training time only (the checks are excluded).
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from game.arena import Budget, brain_shape
 from game.experiment import make_arena
 
 
-def run(brain: str, seed: int, max_steps: int) -> list[object]:
-    arena = make_arena("flappy", make_brain(brain, brain_shape("flappy"), 1, seed), seed)
+def run(brain: str, seed: int, max_steps: int, birds: int = 1) -> list[object]:
+    arena = make_arena("flappy", make_brain(brain, brain_shape("flappy"), birds, seed), seed)
     start = time.perf_counter()
     arena.run(Budget(max_steps=max_steps, until_solved=True))
     m = arena.metrics
@@ -41,11 +42,12 @@ def run(brain: str, seed: int, max_steps: int) -> list[object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--brain", default="dqn", help="the DQN and its settings (default dqn)")
+    parser.add_argument("--brain", default="dqn", help="the learner and its settings (default dqn)")
+    parser.add_argument("--birds", type=int, default=1, help="birds played at once (default 1)")
     parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--max-steps", type=int, default=300_000)
     args = parser.parse_args()
-    rows = [run(args.brain, seed, args.max_steps) for seed in range(args.seeds)]
+    rows = [run(args.brain, seed, args.max_steps, args.birds) for seed in range(args.seeds)]
     headers = [
         "seed",
         "solved",
@@ -57,7 +59,8 @@ def main() -> None:
         "best episode",
         "wall s",
     ]
-    print(f"{args.brain} on Flappy Bird, one bird, at most {args.max_steps:,} steps")
+    birds = "one bird" if args.birds == 1 else f"{args.birds} birds"
+    print(f"{args.brain} on Flappy Bird, {birds}, at most {args.max_steps:,} steps")
     print(table(headers, rows))
 
 
