@@ -26,7 +26,9 @@ def grid_app(
 
 
 def test_the_view_draws_the_maze_the_values_and_the_agent(artifacts):
-    app = grid_app(ticks=8 * 6)  # eight sweeps: the values are half way to the start
+    app = grid_app()
+    for _ in range(8 * app.arena.ANIMATE_EVERY):  # eight sweeps: values half way to the start
+        app.arena.tick()
     app.paused = True
     app.frame()
     pygame.image.save(app.screen, artifacts / "gridworld_planning.png")
@@ -49,12 +51,15 @@ def test_keys_switch_layers_and_step_the_planner(artifacts):
     press(pygame.K_n)
     app.frame()
     assert app.arena.brain.sweeps == 1
-    for key in (pygame.K_h, pygame.K_a):
-        press(key)
-    press(pygame.K_q)
-    press(pygame.K_v)
+    press(pygame.K_a)  # arrows off: the values alone
     app.frame()
-    assert app.view.layers == {"h": False, "a": False, "q": True, "v": True}
+    assert app.view.layers == {"h": True, "a": False, "q": False, "v": False}
+    press(pygame.K_v)  # the visits replace the values
+    app.frame()
+    assert app.view.layers == {"h": False, "a": False, "q": False, "v": True}
+    press(pygame.K_q)  # the triangles replace the visits
+    app.frame()
+    assert app.view.layers == {"h": False, "a": False, "q": True, "v": False}
     press(pygame.K_c)  # continuous again: it plans to the end and walks
     for _ in range(60):
         app.frame()

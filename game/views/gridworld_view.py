@@ -1,15 +1,22 @@
 """Draws a GridWorldScene: walls, starts, goals, pits, lettered cells and the agents, with
-what the brain knows laid over it, each layer switched by a key:
+what the brain knows laid over it.
 
-    H  state values as a heat map (gold above zero, red below)
-    A  the greedy policy as arrows (every tied best action gets one)
-    Q  action values as four triangles per cell, one per move
-    V  visit counts (how often agents entered each cell since the start)
+What fills the cells is one choice at a time, so layers never pile up:
+
+    H  state values as a heat map (gold above zero, red below); H again: plain floor
+    Q  action values as four triangles per cell, one per move, the best outlined
+    V  visit counts as a teal heat (how often agents entered each cell since the start)
+
+Q and V pressed again go back to the values. Over the values, the floor or the visits,
+A shows or hides the greedy policy as arrows (every tied best action gets one), drawn
+small with a dark rim so they read over any fill; the Q triangles outline the best moves
+themselves, so A over them goes back to the values with arrows. Each start cell is
+outlined and tagged "S" at every size.
 
 Values come from the brain's `tables()` ({"values": [S], "q": [S, A]}), when it has them.
 The grid is painted as a small image, one pixel per cell, and scaled up, so a 100x100
 maze costs one blit; arrows, triangles and numbers are drawn only where cells are big
-enough to read (visits then show as a teal heat), which keeps a frame within a few ms.
+enough to read, which keeps a frame within a few ms.
 """
 
 from __future__ import annotations
@@ -29,23 +36,27 @@ LEGEND = 28  # the strip below the grid that says which layers are on
 FLOOR = (58, 62, 78)
 WALL_COLOUR = (22, 23, 30)
 START_COLOUR = (70, 96, 140)
+START_RING = (120, 190, 255)  # the outline and tag of a start cell
+MIN_START = 22  # pixels: a start's outline is at least this big, over walls if need be
 GOAL_COLOUR = (60, 170, 90)
 PIT_COLOUR = (96, 36, 120)  # violet: red is for negative values
 LETTER_COLOUR = (110, 86, 60)
 POSITIVE = (255, 196, 0)
 NEGATIVE = (230, 70, 70)
 ARROW = (240, 240, 250)
+ARROW_RIM = (16, 17, 24)
 GRID_LINE = (40, 43, 56)
 MIN_DETAIL = 14  # pixels per cell below which arrows, triangles and numbers are left out
 NUMBERS = 64  # pixels per cell from which each value is written in its cell
 FINE = 24  # pixels per cell from which Q triangles and visit numbers are drawn (else a heat)
 
-LAYERS = (
-    ("h", "H", "values"),
-    ("a", "A", "arrows"),
-    ("q", "Q", "Q triangles"),
-    ("v", "V", "visits"),
-)
+FILLS = {"h": "values", "q": "q", "v": "visits"}  # key -> what fills the cells
+FILL_NAMES = {
+    "values": "values",
+    "q": "Q triangles, best moves outlined",
+    "visits": "visits",
+    "plain": "plain floor",
+}
 
 
 def blend(base: np.ndarray, colour: tuple[int, int, int], amount: np.ndarray) -> np.ndarray:
@@ -81,12 +92,34 @@ class GridWorldView:
     def __init__(self, scene: GridWorldScene | None = None) -> None:
         rows, cols = (scene.rows, scene.cols) if scene is not None else (6, 9)
         self.world_size = (cols * CELL, rows * CELL + LEGEND)
-        self.layers = {"h": True, "a": True, "q": False, "v": False}
-        self.keys = tuple((cap, name) for _, cap, name in LAYERS)
+        self.fill = "values"  # "values", "q", "visits" or "plain": one at a time
+        self.arrows = True  # over any fill but the Q triangles
+        self.keys = (("H", "values"), ("Q", "Q triangles"), ("V", "visits"), ("A", "arrows"))
+        self._pictures: dict[tuple, tuple[tuple, pygame.Surface]] = {}  # by lane rect
+
+    @property
+    def layers(self) -> dict[str, bool]:
+        """What is drawn, by key: at most one of h, q and v, and a only beside h, v or none."""
+        return {
+            "h": self.fill == "values",
+            "a": self.arrows and self.fill != "q",
+            "q": self.fill == "q",
+            "v": self.fill == "visits",
+        }
 
     def handle_key(self, key: str) -> bool:
-        if key in self.layers:
-            self.layers[key] = not self.layers[key]
+        if key in FILLS:
+            chosen = FILLS[key]
+            if self.fill != chosen:
+                self.fill = chosen
+            else:  # pressed again: H turns the heat off, Q and V go back to the values
+                self.fill = "plain" if chosen == "values" else "values"
+            return True
+        if key == "a":
+            if self.fill == "q":  # the triangles already show the best moves
+                self.fill, self.arrows = "values", True
+            else:
+                self.arrows = not self.arrows
             return True
         return False
 
@@ -105,41 +138,30 @@ class GridWorldView:
         side, `path` is the agent's planned route (cells) drawn as a line, and `note`
         stands in for the legend of layers."""
         canvas = surface.subsurface(rect)
-        canvas.fill(theme.BACKGROUND)
         rows, cols = scene.rows, scene.cols
         cell = max(1, min(rect.width // cols, (rect.height - LEGEND) // rows))
         grid = pygame.Rect(0, 0, cols * cell, rows * cell)
         grid.midtop = (rect.width // 2, max(0, (rect.height - LEGEND - grid.height) // 2))
         tables = brain.tables() if brain is not None and hasattr(brain, "tables") else {}
         values, q = tables.get("values"), tables.get("q")
-        layout = scene.layout
-        kinds = scene.map.layouts[scene.layout_index].ravel()
-        open_cells = ~layout.wall & ~layout.goal & ~layout.pit
-        colours_ = self._base_colours(kinds, rows, cols)
-        if self.layers["h"] and values is not None:
-            heat = value_colours(values, open_cells)
-            colours_[open_cells] = heat[open_cells]
-        if self.layers["v"] and cell < FINE:  # too small for numbers: a heat of visits
-            visits = np.log1p(scene.visits.astype(float))
-            amount = visits / max(visits.max(), 1.0)
-            colours_[open_cells] = blend(colours_, colours.TEAL, amount * 0.8)[open_cells]
-        image = pygame.surfarray.make_surface(
-            colours_.reshape(rows, cols, 3).transpose(1, 0, 2).astype(np.uint8)
+        # The maze and what fills it change only when the tables (or, shown, the visits)
+        # do: while an agent walks a converged plan each frame is a blit and the agents.
+        shown = (values, q, scene.visits if self.fill == "visits" else None)
+        key = (
+            rect.size,
+            self.fill,
+            self.arrows,
+            scene.layout_index,
+            *(None if a is None else hash(a.tobytes()) for a in shown),
         )
-        canvas.blit(pygame.transform.scale(image, grid.size), grid)
-        detail = cell >= MIN_DETAIL
-        if detail:
-            if cell >= FINE:
-                self._grid_lines(canvas, grid, rows, cols, cell)
-            self._letters(canvas, grid, kinds, cols, cell)
-            if self.layers["q"] and q is not None and cell >= FINE:
-                self._triangles(canvas, grid, q, open_cells, cols, cell)
-            if self.layers["a"] and q is not None:
-                self._arrows(canvas, grid, q, open_cells, cols, cell)
-            if self.layers["v"] and cell >= FINE:
-                self._visits(canvas, grid, scene.visits, open_cells, cols, cell)
-            if self.layers["h"] and values is not None and cell >= NUMBERS:
-                self._numbers(canvas, grid, values, open_cells, cols, cell)
+        cached = self._pictures.get(tuple(rect))
+        if cached is None or cached[0] != key:
+            if len(self._pictures) > 16:  # lanes come and go with the window's size
+                self._pictures.clear()
+            picture = pygame.Surface(rect.size)
+            self._paint(picture, grid, cell, scene, values, q)
+            cached = self._pictures[tuple(rect)] = (key, picture)
+        canvas.blit(cached[1], (0, 0))
         if path:
             self._path(canvas, grid, path, scene.cols, cell, colour or theme.ACCENT)
         self._agents(canvas, grid, scene, highlight, cell, colour)
@@ -148,7 +170,43 @@ class GridWorldView:
             y = min(rect.height - LEGEND // 2, grid.bottom + LEGEND // 2)
             canvas.blit(text, text.get_rect(midleft=(grid.left + 4, y)))
         else:
-            self._legend(canvas, rect, grid, brain, values is not None, detail, cell)
+            self._legend(canvas, rect, grid, brain, values is not None, cell)
+
+    def _paint(self, canvas, grid, cell: int, scene: GridWorldScene, values, q) -> None:
+        """The maze with what fills its cells, the arrows, numbers and start marks."""
+        canvas.fill(theme.BACKGROUND)
+        rows, cols = scene.rows, scene.cols
+        layout = scene.layout
+        kinds = scene.map.layouts[scene.layout_index].ravel()
+        open_cells = ~layout.wall & ~layout.goal & ~layout.pit
+        colours_ = self._base_colours(kinds, rows, cols)
+        fill, fine = self.fill, cell >= FINE
+        heat = values
+        if fill == "q" and not fine and q is not None:
+            heat = q.max(axis=1)  # too small for triangles: the best action's value
+        if fill in ("values", "q") and heat is not None:
+            colours_[open_cells] = value_colours(heat, open_cells)[open_cells]
+        if fill == "visits":
+            visits = np.log1p(scene.visits.astype(float))
+            amount = visits / max(visits.max(), 1.0)
+            colours_[open_cells] = blend(colours_, colours.TEAL, amount * 0.8)[open_cells]
+        image = pygame.surfarray.make_surface(
+            colours_.reshape(rows, cols, 3).transpose(1, 0, 2).astype(np.uint8)
+        )
+        canvas.blit(pygame.transform.scale(image, grid.size), grid)
+        if cell >= MIN_DETAIL:
+            if fill == "q" and q is not None and fine:
+                self._triangles(canvas, grid, q, open_cells, cols, cell)
+            if fine:
+                self._grid_lines(canvas, grid, rows, cols, cell)
+            self._letters(canvas, grid, kinds, cols, cell)
+            if self.layers["a"] and q is not None:
+                self._arrows(canvas, grid, q, open_cells, cols, cell)
+            if fill == "visits" and fine:
+                self._visits(canvas, grid, scene.visits, open_cells, cols, cell)
+            if fill == "values" and values is not None and cell >= NUMBERS:
+                self._numbers(canvas, grid, values, open_cells, cols, cell)
+        self._starts(canvas, grid, kinds, cols, cell)
 
     @staticmethod
     def _base_colours(kinds: np.ndarray, rows: int, cols: int) -> np.ndarray:
@@ -178,9 +236,9 @@ class GridWorldView:
             pygame.draw.line(canvas, GRID_LINE, (grid.left, y), (grid.right, y))
 
     def _letters(self, canvas, grid, kinds: np.ndarray, cols: int, cell: int) -> None:
-        """G in the middle of a goal; S, X and letters small in a corner, out of the way."""
+        """G in the middle of a goal; X and letters small in a corner, out of the way."""
         big, small = theme.font(max(12, cell // 2), bold=True), theme.font(max(11, cell // 4))
-        for s in np.flatnonzero(np.isin(kinds, [START, GOAL, PIT]) | np.char.islower(kinds)):
+        for s in np.flatnonzero(np.isin(kinds, [GOAL, PIT]) | np.char.islower(kinds)):
             cx, cy = self._centre(grid, int(s), cols, cell)
             if kinds[s] == GOAL:
                 text = big.render(GOAL, True, theme.TEXT)
@@ -188,6 +246,25 @@ class GridWorldView:
             else:
                 text = small.render(str(kinds[s]), True, theme.TEXT)
                 canvas.blit(text, (cx - cell / 2 + 3, cy - cell / 2 + 2))
+
+    def _starts(self, canvas, grid, kinds: np.ndarray, cols: int, cell: int) -> None:
+        """Each start cell outlined, with an "S" tag in its corner; a small cell's outline
+        grows to MIN_START pixels and its tag sits above it, over the wall."""
+        font = theme.font(max(20, round(cell * 0.42)), bold=True)
+        letter = font.render(START, True, ARROW_RIM)
+        for s in np.flatnonzero(kinds == START):
+            cx, cy = self._centre(grid, int(s), cols, cell)
+            ring = pygame.Rect(0, 0, max(cell, MIN_START), max(cell, MIN_START))
+            ring.center = (round(cx), round(cy))
+            pygame.draw.rect(canvas, START_RING, ring, max(3, cell // 14))
+            tag = letter.get_rect().inflate(6, 0)
+            if cell >= 3 * tag.height:
+                tag.topleft = ring.topleft
+            else:
+                tag.bottomleft = ring.topleft
+                tag.clamp_ip(canvas.get_rect())
+            pygame.draw.rect(canvas, START_RING, tag)
+            canvas.blit(letter, letter.get_rect(center=tag.center))
 
     def _numbers(self, canvas, grid, values: np.ndarray, open_cells, cols: int, cell: int) -> None:
         font = theme.font(max(12, cell // 5))
@@ -200,53 +277,71 @@ class GridWorldView:
         fills = value_colours(q, np.broadcast_to(open_cells[:, None], q.shape)).astype(int)
         best = q.max(axis=1, keepdims=True)
         tied = q >= best - 1e-9 * np.maximum(1.0, np.abs(best))
+        cells = np.flatnonzero(open_cells)
+        xs, ys = self._centres(grid, cells, cols, cell)
         half = cell / 2
-        corners = {  # each action's triangle: centre and the two corners on its side
-            0: ((-half, -half), (half, -half)),
-            1: ((half, -half), (half, half)),
-            2: ((half, half), (-half, half)),
-            3: ((-half, half), (-half, -half)),
-        }
-        for s in np.flatnonzero(open_cells):
-            cx, cy = self._centre(grid, int(s), cols, cell)
-            for a, ((x1, y1), (x2, y2)) in corners.items():
-                points = [(cx, cy), (cx + x1, cy + y1), (cx + x2, cy + y2)]
-                pygame.draw.polygon(canvas, fills[s, a], points)
-                pygame.draw.polygon(canvas, GRID_LINE, points, 1)
+        # Each action's triangle: the centre and the two corners on its side (up, right,
+        # down, left), as offsets; all of them at once, [cells, action, corner, xy].
+        shape = np.array(
+            [
+                [(0, 0), (-half, -half), (half, -half)],
+                [(0, 0), (half, -half), (half, half)],
+                [(0, 0), (half, half), (-half, half)],
+                [(0, 0), (-half, half), (-half, -half)],
+            ]
+        )
+        points = (np.stack([xs, ys], axis=-1)[:, None, None, :] + shape).tolist()
+        polygon, line = pygame.draw.polygon, pygame.draw.line
+        rim = max(1, cell // 30)
+        for k, s in enumerate(cells.tolist()):
+            for a in range(4):
+                polygon(canvas, fills[s, a], points[k][a])
+            _, (x1, y1), (x2, y2) = points[k][0]  # the diagonals part the four
+            line(canvas, GRID_LINE, (x1, y1), (x2 - 1, y1 + cell - 1))
+            line(canvas, GRID_LINE, (x2 - 1, y1), (x1, y1 + cell - 1))
             if not tied[s].all():  # outline the best move(s), where there is a best
-                for a in np.flatnonzero(tied[s]):
-                    (x1, y1), (x2, y2) = corners[a]
-                    points = [(cx, cy), (cx + x1, cy + y1), (cx + x2, cy + y2)]
-                    pygame.draw.polygon(canvas, ARROW, points, max(1, cell // 30))
+                for a in np.flatnonzero(tied[s]).tolist():
+                    polygon(canvas, ARROW, points[k][a], rim)
+
+    @staticmethod
+    def _centres(grid, cells: np.ndarray, cols: int, cell: int) -> tuple[np.ndarray, np.ndarray]:
+        r, c = np.divmod(cells, cols)
+        return grid.left + (c + 0.5) * cell, grid.top + (r + 0.5) * cell
 
     def _arrows(self, canvas, grid, q: np.ndarray, open_cells, cols: int, cell: int) -> None:
+        """From the centre outwards, 0.3 of a cell long, with a dark rim where cells
+        are big enough to spare one."""
         best = q.max(axis=1, keepdims=True)
         tied = q >= best - 1e-9 * np.maximum(1.0, np.abs(best))
-        length, width = cell * 0.32, max(1, cell // 16)
-        head = max(3, cell // 7)
-        informative = open_cells & ~tied.all(axis=1)  # all four equal says nothing
-        cells = np.flatnonzero(informative)
-        r, c = np.divmod(cells, cols)
-        xs = (grid.left + (c + 0.5) * cell).tolist()
-        ys = (grid.top + (r + 0.5) * cell).tolist()
-        for cx, cy, row in zip(xs, ys, tied[cells].tolist(), strict=True):
-            for a, (dx, dy) in enumerate(((0, -1), (1, 0), (0, 1), (-1, 0))):
-                if not row[a]:
-                    continue
-                tip = (cx + dx * length, cy + dy * length)
-                pygame.draw.line(canvas, ARROW, (cx, cy), tip, width)
-                left = (tip[0] - dx * head - dy * head * 0.7, tip[1] - dy * head + dx * head * 0.7)
-                right = (tip[0] - dx * head + dy * head * 0.7, tip[1] - dy * head - dx * head * 0.7)
-                pygame.draw.polygon(canvas, ARROW, [tip, left, right])
+        tied &= (open_cells & ~tied.all(axis=1))[:, None]  # all four equal says nothing
+        cells, actions = np.nonzero(tied)
+        length = cell * 0.3
+        shaft, head, wide = max(1.0, cell / 32), max(3.0, cell / 8), max(2.5, cell / 10)
+        # One arrow pointing right, as (along, across) offsets from the cell's centre,
+        # turned to each action: up, right, down, left.
+        neck = length - head
+        along = np.array([0, neck, neck, length, neck, neck, 0])
+        across = np.array([-shaft, -shaft, -wide, 0, wide, shaft, shaft])
+        dx, dy = np.array([0, 1, 0, -1])[actions], np.array([-1, 0, 1, 0])[actions]
+        xs, ys = self._centres(grid, cells, cols, cell)
+        px = xs[:, None] + along * dx[:, None] - across * dy[:, None]
+        py = ys[:, None] + along * dy[:, None] + across * dx[:, None]
+        arrows = np.stack([px, py], axis=-1).tolist()
+        polygon, rim = pygame.draw.polygon, cell >= FINE
+        for points in arrows:
+            polygon(canvas, ARROW, points)
+            if rim:
+                polygon(canvas, ARROW_RIM, points, 1)
 
     def _visits(self, canvas, grid, visits: np.ndarray, open_cells, cols: int, cell: int) -> None:
-        font = theme.font(max(11, cell // 3))
+        """Counts in the corner where values are written, clear of the arrows."""
+        font = theme.font(max(12, cell // 5))
         for s in np.flatnonzero(open_cells & (visits > 0)):
             cx, cy = self._centre(grid, int(s), cols, cell)
             count = int(visits[s])
             label = f"{count / 1000:.0f}k" if count >= 10_000 else str(count)
-            text = font.render(label, True, colours.TEAL)
-            canvas.blit(text, text.get_rect(midbottom=(cx, cy + cell / 2 - 1)))
+            text = font.render(label, True, theme.TEXT)
+            canvas.blit(text, text.get_rect(topright=(cx + cell / 2 - 3, cy - cell / 2 + 2)))
 
     def _path(self, canvas, grid, path: list[int], cols: int, cell: int, colour) -> None:
         points = [self._centre(grid, s, cols, cell) for s in path]
@@ -258,7 +353,7 @@ class GridWorldView:
     def _agents(
         self, canvas, grid, scene: GridWorldScene, highlight, cell: int, shade=None
     ) -> None:
-        radius = max(2, int(cell * 0.28))
+        radius = max(3, int(cell * (0.28 if cell >= FINE else 0.4)))  # small cells: big agents
         living = np.flatnonzero(scene.alive)
         for i in living:
             colour = colours.nth(int(i)) if scene.n <= len(colours.PALETTE) else theme.TEXT
@@ -270,15 +365,16 @@ class GridWorldView:
             centre = self._centre(grid, int(scene.cell[highlight]), scene.cols, cell)
             pygame.draw.circle(canvas, theme.ACCENT, centre, radius)
 
-    def _legend(self, canvas, rect, grid, brain, has_values: bool, detail: bool, cell: int) -> None:
-        on = [name for key, _, name in LAYERS if self.layers[key]]
-        words = "layers: " + (", ".join(on) if on else "none")
-        if brain is None or not has_values:
+    def _legend(self, canvas, rect, grid, brain, has_values: bool, cell: int) -> None:
+        words = FILL_NAMES[self.fill]
+        if self.layers["a"]:
+            words += " + arrows"
+        if self.fill != "visits" and (brain is None or not has_values):
             words += " (this brain has no table of values to show)"
-        elif not detail:
+        elif self.layers["a"] and cell < MIN_DETAIL:
             words += " (cells too small for arrows and numbers)"
-        elif self.layers["q"] and cell < FINE:
-            words += " (cells too small for Q triangles)"
-        text = theme.font(18).render(words, True, theme.TEXT_DIM)
+        elif self.fill == "q" and cell < FINE:
+            words = "best Q value (cells too small for Q triangles)"
+        text = theme.font(18).render("showing: " + words, True, theme.TEXT_DIM)
         y = min(rect.height - LEGEND // 2, grid.bottom + LEGEND // 2)
         canvas.blit(text, text.get_rect(midleft=(grid.left + 4, y)))
