@@ -10,10 +10,14 @@ tables, attached again whenever a changing maze changes; any other planner (tree
 gets the live scene itself, to snapshot and restore.
 
 Pacing: in the window, a brain with `paced = True` thinks one step (one sweep) every
-ANIMATE_EVERY ticks, so at 1x the values spread at ten sweeps a second and the speed keys
-speed it up; or one sweep per press of N in step mode (C switches). Other planners think
-for THINK_SECONDS each tick, which keeps every frame short. Headless, planners think in
-long slices, as fast as they can.
+ANIMATE_EVERY ticks, or one sweep per press of N in step mode (C switches). A sweep carries
+the values one cell further from the goal, so at 1x the front moves SWEEPS_PER_SECOND
+cells a second, a pace the eye can follow, unless that would take longer than
+SPREAD_SECONDS to cross the map (a big maze sweeps faster). Once the front has crossed
+the map (again after a maze changes), the remaining sweeps only refine the values and run
+every TAIL_EVERY ticks. The speed keys multiply the ticks, and so the sweeps. Other
+planners think for THINK_SECONDS each tick, which keeps every frame short. Headless,
+planners think in long slices, as fast as they can.
 
 "Solved" is judged on the episodes the planner plays (a tree search cannot be checked
 apart from its thinking): its last `rule.episodes` episodes must pass the scene's rule.
@@ -36,7 +40,11 @@ from game.evaluation import TRAINING, episode_seed
 class PlannerArena(Arena):
     THINK_SECONDS = 0.004  # per tick in the window: frames stay short
     HEADLESS_THINK_SECONDS = 0.05
-    ANIMATE_EVERY = 6  # ticks per sweep of a paced planner in continuous mode
+    WINDOW_TICKS_PER_SECOND = 60  # the window's ticks per second at 1x (game/app.py)
+    SWEEPS_PER_SECOND = 4.0  # at 1x, while the values spread
+    SPREAD_SECONDS = 12.0  # ... unless crossing the map would take longer than this
+    ANIMATE_EVERY = 15  # ticks per sweep while the values spread; set per map in __init__
+    TAIL_EVERY = 2  # ticks per sweep once they have crossed the map
     AVERAGE_OVER = 100
 
     def __init__(self, scene_name: str, brain: Planner, seed: int, **kwargs) -> None:
@@ -57,7 +65,10 @@ class PlannerArena(Arena):
         self._restart_scene()
         self._tables = bool(getattr(brain, "wants_tables", False))
         self._layout_version = getattr(self.scene, "layout_version", 0)
+        self._span = self._front_span()
         self._attach()
+        rate = max(self.SWEEPS_PER_SECOND, self._span / self.SPREAD_SECONDS)
+        self.ANIMATE_EVERY = max(1, round(self.WINDOW_TICKS_PER_SECOND / rate))
         if self.scene.spec.one_hot:  # a gridworld: races chart steps per episode
             self.race_series, self.race_title = "episode_steps", "Steps per episode"
         # Stepping is for planners that sweep (dynamic programming); a tree search just plays.
@@ -70,8 +81,17 @@ class PlannerArena(Arena):
             self.brain.attach(self.scene.tabular_model())  # type: ignore[attr-defined]
         else:
             self.brain.attach(self.scene)
+        # The values spread again, at the pace the eye follows, after a maze changes too.
+        self._spread_until = getattr(self.brain, "sweeps", 0) + self._span
         self._decided = False
         self._played.clear()
+
+    def _front_span(self) -> int:
+        """Sweeps the values take to reach every cell: the most moves from any cell to a
+        goal, in any form of the maze (one sweep per move). Without a map, a few."""
+        layouts = getattr(self.scene, "layouts", ())
+        spans = [int(layout.distance.max()) for layout in layouts]
+        return max(spans) + 1 if spans else 10
 
     def _restart_scene(self) -> None:
         self.scene.reset(episode_seed(self.seed, TRAINING, self._restarts))
@@ -97,7 +117,8 @@ class PlannerArena(Arena):
             decided = brain.think(0.0)
         elif paced:
             self._ticks += 1
-            if self._ticks % self.ANIMATE_EVERY:
+            spreading = getattr(brain, "sweeps", 0) < self._spread_until
+            if self._ticks % (self.ANIMATE_EVERY if spreading else self.TAIL_EVERY):
                 return False
             decided = brain.think(0.0)
         else:
