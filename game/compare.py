@@ -11,6 +11,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from brains.base import Brain
 from game import colours
@@ -58,6 +59,31 @@ class _Relay(Callback):
         self.race.metrics.record(f"check{self.lane}", arena.metrics.env_steps, evaluation.mean)
 
 
+# What each scene's view draws a lane with: its colour (carts, the maze's agent) and, for
+# CartPole's counter, whose carts they are. Flappy Bird's view takes neither.
+LANE_EXTRAS: dict[str, tuple[str, ...]] = {"cartpole": ("colour", "name"), "gridworld": ("colour",)}
+
+
+class LaneView:
+    """What the window draws for a lane: the arena playing in it (the learner, or once the
+    lane is done its champion), attribute for attribute, whose `view_extras()` adds the
+    lane's colour and label. The arenas stay unaware of the race they run in."""
+
+    def __init__(self, lane: Lane, extras: tuple[str, ...]) -> None:
+        self._lane, self._extras = lane, extras
+
+    def __getattr__(self, name: str) -> Any:
+        lane = self.__dict__["_lane"]
+        return getattr(lane.showcase or lane.arena, name)
+
+    def view_extras(self) -> dict[str, Any]:
+        lane = self._lane
+        playing = lane.showcase or lane.arena
+        own = playing.view_extras() if hasattr(playing, "view_extras") else {}
+        given = {"colour": lane.colour, "name": lane.label}
+        return {**own, **{key: given[key] for key in self._extras}}
+
+
 @dataclass
 class Lane:
     label: str  # the brain as the user wrote it
@@ -66,10 +92,11 @@ class Lane:
     done: bool = False
     # Once a lane is done its champion keeps playing in the panel, outside the race's counts.
     showcase: ShowcaseArena | None = None
+    extras: tuple[str, ...] = ()  # what the lane's view is told of it (LANE_EXTRAS)
 
     @property
-    def shown(self) -> Arena | ShowcaseArena:
-        return self.showcase or self.arena
+    def shown(self) -> LaneView:
+        return LaneView(self, self.extras)
 
     def status(self) -> str:
         m = self.arena.metrics
@@ -96,10 +123,13 @@ class CompareArena:
         self.budget = budget
         self.metrics = Metrics()
         self.lanes: list[Lane] = []
+        extras = LANE_EXTRAS.get(scene_name.split(":")[0], ())
         for i, (label, brain) in enumerate(brains):
             arena = make_arena(scene_name, brain, seed, brain_text=label)
             arena.callbacks.append(_Relay(self, i))
-            self.lanes.append(Lane(label, arena, lane_colour(i)))
+            self.lanes.append(Lane(label, arena, lane_colour(i), extras=extras))
+        # Two tracks fill the panel one above the other; else lanes go in a square grid.
+        self.lane_columns: int | None = 1 if scene_name == "cartpole" and len(brains) == 2 else None
         self.scene = self.lanes[0].arena.scene
         self.spec = self.scene.spec
 
