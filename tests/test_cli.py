@@ -197,7 +197,7 @@ def test_only_a_learner_goes_on_training_and_it_brings_its_own_settings(tmp_path
     )  # fmt: skip
     ga = json.loads(trained.stdout)["saved_to"]
     for args, says in (
-        (["--from", ga], "ga is not a learner and cannot go on training (--from takes dqn,"),
+        (["--from", ga], "ga is not a learner and cannot go on training (--from takes a2c, dqn,"),
         (["--from", ga, "--brain", "dqn"], "--brain cannot go with --from"),
         (["--from", ga, "--map", "cliff"], "--map cannot go with --from"),
         (["--from", str(tmp_path / "nothing")], "not a brain directory"),

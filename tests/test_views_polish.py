@@ -6,8 +6,6 @@ test-artifacts/."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pygame
 import pytest
@@ -152,30 +150,6 @@ def test_a_population_is_translucent_in_the_lane_colour_and_the_highlight_opaque
     assert 0.8 * body <= opaque <= 1.2 * body, "the highlighted cart alone is opaque"
     bluish = (below[..., 2].astype(int) - below[..., 0]) > 60  # the crowd, blended over sky
     assert bluish.sum() > 4 * body, "no translucent crowd"
-
-
-def test_views_draw_a_thousand_carts_and_a_41x41_maze_in_a_few_ms():
-    scene = CartPoleScene(1000)
-    scene.reset(0)
-    view, surface = cv.CartPoleView(), pygame.Surface((731, 548))
-    view.draw(surface, surface.get_rect(), scene, 0)
-    start = time.perf_counter()
-    for _ in range(10):
-        view.draw(surface, surface.get_rect(), scene, 0, colour=(90, 170, 255))
-    carts = (time.perf_counter() - start) / 10
-    key = "gridworld:maze-41"
-    arena = make_arena(key, make_brain("value-iteration", brain_shape(key), None, 0), 0)
-    arena.run(Budget(max_episodes=1))
-    grid = make_view("gridworld", arena.scene)
-    surface = pygame.Surface((600, 622))
-    timings = []
-    for _ in range(10):
-        grid._pictures.clear()  # as if the tables changed every frame
-        start = time.perf_counter()
-        grid.draw(surface, surface.get_rect(), arena.scene, 0, brain=arena.brain)
-        timings.append(time.perf_counter() - start)
-    # A few ms on an idle machine; the bound leaves room for a loaded one.
-    assert carts < 0.012 and float(np.median(timings)) < 0.015, (carts, timings)
 
 
 # -- Gridworld ---------------------------------------------------------------------------
