@@ -58,7 +58,7 @@ class CartPoleMatch(PlayArena):
             self.bot = Side(self.bot_name or brain.name, CartPoleScene(1), BOT_COLOUR)
             self.lanes.append(self.bot)
         for side in self.lanes:
-            side.extras["clock"] = True
+            side.extras.update(clock=True, name=side.label)
         self.scene = self.you.scene
         self.tally = Tally()
         self.matches = 0
