@@ -457,11 +457,12 @@ def command_play(args: argparse.Namespace) -> int:
 
     brain, label = None, ""
     if args.against is not None:
-        if args.scene is not None:
-            fail("--scene cannot go with --against: the saved brain brings its own")
         if args.population is not None:
             fail("--population goes with --with: a saved brain plays one agent against you")
+        asked = args.scene
         brain, args.scene = load_saved(args.against, args.map)
+        if asked is not None and asked != split_scene_key(args.scene)[0]:
+            fail(f"--scene {asked}: {args.against} plays {split_scene_key(args.scene)[0]}")
         label = brain.name
     else:
         resolve_scene(args, "cartpole")

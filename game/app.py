@@ -46,6 +46,28 @@ MAX_BACKLOG_SECONDS = 0.25  # ticks owed beyond this are dropped rather than cau
 WINDOW_SIZE = (1280, 720)
 
 
+# The window's own keys, which work in a paused game too (the rest go to the game).
+WINDOW_KEYS = frozenset(
+    (
+        pygame.K_ESCAPE,
+        pygame.K_SPACE,
+        pygame.K_p,
+        pygame.K_PLUS,
+        pygame.K_EQUALS,
+        pygame.K_KP_PLUS,
+        pygame.K_MINUS,
+        pygame.K_KP_MINUS,
+        pygame.K_f,
+        pygame.K_s,
+        pygame.K_m,
+        pygame.K_F1,
+        pygame.K_SLASH,
+        pygame.K_F12,
+        pygame.K_PRINTSCREEN,
+    )
+)
+
+
 def unique_file(folder: Path, stem: str, suffix: str) -> Path:
     """folder/stem.suffix, or stem-2, stem-3 ... if that is taken."""
     path, n = folder / f"{stem}{suffix}", 1
@@ -84,7 +106,9 @@ class App:
             StackedChart(spec) if spec.kind == "stacked" else Chart(spec) for spec in arena.charts()
         ]
         # Brains that grow networks (NEAT) show their champion's; N hides and shows it.
-        self.has_network = callable(getattr(getattr(arena, "brain", None), "champion_record", None))
+        self.has_network = hasattr(arena, "network") and callable(
+            getattr(getattr(arena, "brain", None), "champion_record", None)
+        )
         self.show_network = self.has_network
         self.network_view = NetworkView()
         self.toast = Toast()
@@ -141,7 +165,10 @@ class App:
             self.running = False
         elif event.type == pygame.KEYDOWN:
             name = pygame.key.name(event.key)
-            if name in getattr(self.arena, "claimed_keys", ()) and self._offer_key(name):
+            if self.paused and self.plays and event.key not in WINDOW_KEYS:
+                return  # a paused game takes no moves: they would all land on resuming
+            claimed = name in getattr(self.arena, "claimed_keys", ()) and not self.paused
+            if claimed and self._offer_key(name):
                 return
             self._window_key(event.key, name, getattr(event, "unicode", ""))
         elif event.type == pygame.KEYUP:
@@ -150,6 +177,7 @@ class App:
                 handle_up(pygame.key.name(event.key))
         elif (
             event.type == pygame.MOUSEBUTTONDOWN
+            and not self.paused
             and event.button == 1
             and "mouse" in getattr(self.arena, "claimed_keys", ())
         ):

@@ -26,10 +26,12 @@ def test_a_champion_of_a_changing_maze_is_watched_on_the_changed_maze():
     assert watched.metrics.episodes >= 3 and watched.metrics.best_score == 100
 
 
-def test_a_person_plays_a_changing_maze_from_its_first_form():
+def test_in_a_race_both_sides_walk_a_changing_maze_in_its_changed_form():
     from game.play.maze_race import MazeRace
 
-    race = MazeRace("gridworld:blocking-maze", 0)
+    brain = make_brain("value-iteration", brain_shape("gridworld:blocking-maze"), None, 0)
+    race = MazeRace("gridworld:blocking-maze", 0, brain)
     race.handle_key("up")
     race.tick()
-    assert race.you.scene.layout_index == 0 and race.you.scene.steps[0] == 1
+    assert race.you.scene.layout_index == race.bot.scene.layout_index == 1
+    assert race.you.scene.steps[0] == 1

@@ -13,6 +13,7 @@ from conftest import ROOT
 from brains.registry import make_brain
 from game.app import App
 from game.arena import Budget, EvolutionArena, brain_shape
+from game.experiment import make_arena
 from game.play.cartpole_match import ROUNDS, CartPoleMatch
 from game.play.flappy_play import FlappyPlay
 from game.play.human import HumanPolicy
@@ -286,7 +287,7 @@ def walk(race: MazeRace, detour: int = 0) -> None:
 def test_the_maze_race_names_the_right_winner(detour, winner, artifacts):
     brain = make_brain("value-iteration", brain_shape("gridworld:dyna-maze"), None, 0)
     race = make_play("gridworld:dyna-maze", 0, brain, label="value-iteration")
-    assert "planned" in race.homework and "shortest path" in race.homework
+    assert race.homework.startswith("value-iteration planned in") and race.state == "ready"
     walk(race, detour)
     for _ in range(400):
         if race.state == "over":
@@ -303,9 +304,16 @@ def test_the_maze_race_names_the_right_winner(detour, winner, artifacts):
         app.close()
 
 
-def test_the_agents_planned_path_leads_to_the_goal():
+def test_a_learner_does_its_homework_a_slice_at_a_time_then_its_planned_path_leads_home():
     brain = make_brain("q-learning", brain_shape("gridworld:cliff"), None, 0)
     race = make_play("gridworld:cliff", 0, brain, label="q-learning")
+    assert race.state == "homework" and race.pace == "fast" and "learning" in race.card().title
+    assert not race.handle_key("left") or race.state == "homework"  # no racing yet
+    for _ in range(10_000):
+        if race.state != "homework":
+            break
+        race.tick()
+    assert race.state == "ready" and "passed its check" in race.homework
     path = race.planned_path()
     goal = race.bot.scene.layout.goal
     assert goal[path[-1]] and len(path) == 14  # the 13-step path along the cliff
@@ -354,7 +362,7 @@ def test_play_prints_one_json_line_on_exit():
         "mode": "alongside",
         "human": {"score": None, "episodes": 0},
         "bot": {"brain": "ga", "score": None},
-        "winner": "tie",
+        "winner": None,  # no round was played
     }
     assert done.stdout.count("\n") == 1
 
@@ -373,3 +381,84 @@ def test_play_refuses_what_cannot_play_in_one_line(args, error):
     done = main_py("play", *args, "--frames", "1")
     assert done.returncode == 2 and error in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and done.stdout == ""
+
+
+# -- what a review found ---------------------------------------------------------------------
+
+
+def test_a_bot_that_never_reaches_the_goal_runs_out_of_time_and_the_race_ends():
+    key = "gridworld:dyna-maze"
+    lost = make_brain("q-learning", brain_shape(key), None, 0)  # untrained: pushes up for ever
+    race = make_play(key, 0, lost, saved=True, label="lost")
+    walk(race)
+    for _ in range(20_000):
+        if race.state == "over":
+            break
+        race.tick()
+    assert race.state == "over" and race.bot.status().endswith("out of time")
+    assert race.tally.human == [14] and race.tally.bot == [None]
+    assert race.result()["winner"] == "human"
+
+
+def test_a_tree_search_bot_balances_its_own_cart():
+    brain = make_brain("mcts:simulations=50", brain_shape("cartpole"), None, 0)
+    match = make_play("cartpole", 0, brain, label="mcts")
+    assert match.trainer is None  # nothing to train: it looks ahead in its own cart
+    match.handle_key("left")
+    for _ in range(300):
+        match.tick()
+    assert match.bot.scene.steps[0] >= 200
+
+
+def test_your_rounds_are_not_counted_as_the_learning_bots_episodes():
+    brain = make_brain("hill-climb", brain_shape("cartpole"), None, 0)
+    match = make_play("cartpole", 0, brain, label="hill-climb")
+    ticks = []
+    tick = match.trainer.tick
+    match.trainer.tick = lambda: (ticks.append(1), tick())
+    match.handle_key("left")
+    for _ in range(300):
+        match.tick()
+    assert match.tally.human, "no round ended"
+    alone = make_arena("cartpole", make_brain("hill-climb", brain_shape("cartpole"), None, 0), 0)
+    for _ in ticks:
+        alone.tick()
+    assert match.trainer.metrics.episodes == alone.metrics.episodes
+    assert match.trainer.metrics.best_score == alone.metrics.best_score
+
+
+def test_keys_pressed_while_paused_do_not_fly_the_bird_on_resuming():
+    play = FlappyPlay(0)
+    app = App(play, make_view("flappy"), fps=0)
+    press(pygame.K_SPACE)
+    app.frame()
+    play.tick()  # the first flap, the start key's
+    assert not play.human.pending
+    press(pygame.K_p)
+    for _ in range(5):
+        press(pygame.K_UP)
+    app.frame()
+    assert app.paused and not play.human.pending
+    app.close()
+
+
+def test_play_takes_the_scene_of_the_saved_brain_and_refuses_another(tmp_path):
+    from test_cli import main_py
+
+    done = main_py(
+        "train",
+        "--scene",
+        "cartpole",
+        "--brain",
+        "hill-climb",
+        "--max-steps",
+        "2000",
+        "--quiet",
+        "--out",
+        str(tmp_path),
+    )
+    saved = json.loads(done.stdout)["saved_to"]
+    same = main_py("play", "--scene", "cartpole", "--against", saved, "--frames", "2")
+    assert same.returncode == 0 and json.loads(same.stdout)["mode"] == "against"
+    other = main_py("play", "--scene", "flappy", "--against", saved, "--frames", "2")
+    assert other.returncode == 2 and "plays cartpole" in other.stderr

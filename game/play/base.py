@@ -156,12 +156,13 @@ class PlayArena:
 
     def result_line(self, human: dict, bot_score: float | None, winner: str) -> dict:
         bot = None if self.mode == "solo" else {"brain": self.bot_name, "score": bot_score}
+        played = human.get("episodes", 0) > 0
         return {
             "scene": self.scene_name,
             "mode": self.mode,
             "human": human,
             "bot": bot,
-            "winner": None if self.mode == "solo" else winner,
+            "winner": winner if played and self.mode != "solo" else None,  # None: no round
         }
 
     # -- what the window's save key and closing ask of every arena ------------------------

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
-
-from brains.base import Brain, Policy
+from brains.base import Brain, Planner, Policy
 from game.arena import ChartSpec
 from game.evaluation import SHOWCASE, episode_seed
 from game.play.base import (
@@ -46,7 +44,9 @@ class CartPoleMatch(PlayArena):
         self.seed = seed
         self.brain = brain
         self.trainer = None
-        if mode == "alongside":
+        # A tree search learns nothing: it looks ahead in the bot's own cart, below.
+        planner = isinstance(brain, Planner) and not getattr(brain, "wants_tables", False)
+        if mode == "alongside" and not planner:
             from game.experiment import make_arena
 
             self.trainer = make_arena("cartpole", brain, seed, brain_text=label)
@@ -57,6 +57,8 @@ class CartPoleMatch(PlayArena):
         if brain is not None:
             self.bot = Side(self.bot_name or brain.name, CartPoleScene(1), BOT_COLOUR)
             self.lanes.append(self.bot)
+            if planner:
+                brain.attach(self.bot.scene)
         for side in self.lanes:
             side.extras.update(clock=True, name=side.label)
         self.scene = self.you.scene
@@ -138,7 +140,6 @@ class CartPoleMatch(PlayArena):
             self.metrics.record("bot", number, bot, reduce="max")
             self.you.metrics.solved = winner == "human"
             self.bot.metrics.solved = winner == "bot"
-        self.metrics.episode_scores(np.array([you]))
         self._since = 0
         wins = self._match_wins()
         decided = self.bot is not None and max(wins) * 2 > ROUNDS

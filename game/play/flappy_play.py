@@ -96,7 +96,8 @@ class FlappyPlay(PlayArena):
         return self.you
 
     def view_extras(self) -> dict:
-        return {"player": self.you}
+        # Once you have crashed the bots (or the champion) fly on, their score the big one.
+        return {"player": self.you} if self.state in (READY, FLYING) else {}
 
     def highlight(self) -> int | None:
         if self.rival is not None:
@@ -135,6 +136,8 @@ class FlappyPlay(PlayArena):
             return True  # too soon after the crash to mean "again", or the bot flies on
         if self.state in (READY, OVER):
             self._ask_to_fly()
+            if self.state == FLYING and name in FLAP_KEYS:
+                self.human.key_down(name)  # the key that starts a round is its first flap
         return True
 
     def _ask_to_fly(self) -> None:
@@ -301,12 +304,18 @@ class FlappyPlay(PlayArena):
             items += [
                 ("Best bot", str(self._bot_best)),
                 ("Outlived", f"{self._outlived}/{self.bots.scene.n}"),
-                ("Generation", str(self.bots.generation)),
+                ("Generation", self._generation_now()),
             ]
         elif self.mode == "against":
             wins, losses = self.tally.wins()
             items += [("Bot", str(int(self.rival.scores[0]))), ("Rounds won", f"{wins}-{losses}")]
         return items
+
+    def _generation_now(self) -> str:
+        """The generation on screen: while the next one waits for you, the one you fly."""
+        if self._bots_wait():
+            return f"{self.bots.generation - 1} (next waits for you)"
+        return str(self.bots.generation)
 
     def charts(self) -> list[ChartSpec]:
         lines = [("you", "you", YOU_COLOUR)]

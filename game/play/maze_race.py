@@ -36,10 +36,12 @@ from game.scenes.gridmap import register_saved_map
 from game.scenes.mazegen import maze_text
 
 AGENT_MOVE_TICKS = 8  # 7.5 moves a second at 60 ticks a second
-PREPARE_STEPS = 200_000
+PREPARE_STEPS = 50_000  # a learner's homework: until it passes its check, or this many steps
+PREPARE_SECONDS = 20.0  # ... or this much of its own time
+HOMEWORK_SLICE = 0.004  # seconds of homework a tick: frames stay short
 MAX_PATH = 400  # cells of the planned path drawn at most
 RANDOM_MAZE = (13, 21)  # rows, columns: two of them fit side by side
-READY, RACING, OVER = "ready", "racing", "over"
+HOMEWORK, READY, RACING, OVER = "homework", "ready", "racing", "over"
 
 
 class MazeRace(PlayArena):
@@ -74,41 +76,72 @@ class MazeRace(PlayArena):
     def _setup(self, scene_key: str, brain: Brain | None) -> None:
         self.scene_key = scene_key
         self.brain = brain
-        self.you = Side("you", make_scene(scene_key, 1, capped=False), YOU_COLOUR)
+        # Both sides race the maze in its final form: a changing maze (blocking, shortcut)
+        # as it is once changed, the form a trained bot knows and its checks judged.
+        self.you = Side("you", make_scene(scene_key, 1, capped=False, changed=True), YOU_COLOUR)
         self.lanes = [self.you]
         self.bot: Side | None = None
         self._policy: Policy | None = None
+        self._trainer = None  # a learner's homework, a slice a tick
+        self.homework = ""
         if brain is not None:
-            scene = make_scene(scene_key, 1, capped=False, changed=self.mode == "against")
+            scene = make_scene(scene_key, 1, capped=False, changed=True)
             self.bot = Side(self.bot_name or brain.name, scene, BOT_COLOUR, brain)
             self.lanes.append(self.bot)
-            self._policy = self._homework(brain, scene)
         self.scene = self.you.scene
         scene = self.you.scene
         self.lane_columns = 1 if scene.cols >= 2 * scene.rows else None  # a wide maze: stacked
+        # Neither side may wander for ever: past this many steps it is out of time.
+        longest = int(scene.layout.distance[scene.starts].max())
+        for side in self.lanes:
+            side.scene.time_limit = min(side.scene.time_limit, 3 * max(longest, 1) + 20)
         self._deal()
+        if brain is not None:
+            self._start_homework(brain, self.bot.scene)
 
-    def _homework(self, brain: Brain, scene) -> Policy:
-        """The bot gets ready to race: plans, learns, or (a tree search) looks at the maze."""
+    def _start_homework(self, brain: Brain, scene) -> None:
+        """The bot gets ready to race: a tree search looks ahead in the scene it walks,
+        dynamic programming plans in the maze's tables, a learner learns (a slice of ticks
+        at a time, so the window keeps drawing); a saved brain is ready."""
         if isinstance(brain, Planner) and not getattr(brain, "wants_tables", False):
-            brain.attach(scene)  # it looks ahead in the very scene it walks
+            brain.attach(scene)
             self.homework = f"{brain.name} plans each move as it walks."
-            return brain.champion()
-        if self.mode == "alongside":
+        elif isinstance(brain, Planner):
+            brain.attach(scene.tabular_model())
+            start = time.perf_counter()
+            while not brain.think(1.0):
+                pass
+            sweeps = getattr(brain, "sweeps", 0)
+            took = time.perf_counter() - start
+            self.homework = f"{brain.name} planned in {sweeps:,} sweeps ({took:.1f} s)."
+        elif self.mode == "alongside":
             from game.experiment import make_arena
 
-            start = time.perf_counter()
-            arena = make_arena(self.scene_key, brain, self.seed)
-            arena.run(Budget(until_solved=True, max_steps=PREPARE_STEPS))
-            took, steps = time.perf_counter() - start, arena.metrics.env_steps
-            how = "walks a shortest path" if arena.metrics.solved else "is not sure of the way"
-            sweeps = getattr(brain, "sweeps", None)
-            work = f"planned in {sweeps:,} sweeps" if sweeps else f"learned in {steps:,} steps"
-            self.homework = f"{brain.name} {work} ({took:.1f} s) and {how}."
-        return brain.champion()
+            self._trainer = make_arena(self.scene_key, brain, self.seed)
+            self._homework_clock = 0.0
+            self.state = HOMEWORK
+            return
+        self._policy = brain.champion()
+
+    def _do_homework(self) -> None:
+        trainer = self._trainer
+        start = time.perf_counter()
+        budget = Budget(until_solved=True, max_steps=PREPARE_STEPS)
+        while not trainer.finished(budget) and time.perf_counter() - start < HOMEWORK_SLICE:
+            trainer.tick()
+        self._homework_clock += time.perf_counter() - start
+        if not trainer.finished(budget) and self._homework_clock < PREPARE_SECONDS:
+            return
+        m = trainer.metrics
+        how = "passed its check" if m.solved else "is not sure of the way"
+        self.homework = f"{self.brain.name} learned for {m.env_steps:,} steps and {how}."
+        self._trainer = None
+        self._policy = self.brain.champion()
+        self.state = READY
+        self.sound("start")
 
     def _deal(self) -> None:
-        """Both sides at the same start; the agent's scene plays its own maze."""
+        """Both sides at the same start."""
         seed = episode_seed(self.seed, SHOWCASE, self.races)
         for side in self.lanes:
             side.scene.reset(seed)
@@ -122,6 +155,8 @@ class MazeRace(PlayArena):
     # -- keys ----------------------------------------------------------------------------
 
     def handle_key(self, name: str) -> bool:
+        if self.state == HOMEWORK:
+            return name in ("return", "p", "n", *MOVE_KEYS)  # the bot is still learning
         if name == "p" and self.bot is not None:
             self.show_path = not self.show_path
             return True
@@ -156,6 +191,9 @@ class MazeRace(PlayArena):
     # -- ticks ---------------------------------------------------------------------------
 
     def tick(self) -> None:
+        if self.state == HOMEWORK:
+            self._do_homework()
+            return
         if self.state == OVER:
             self._since += 1
         if self.state != RACING:
@@ -242,6 +280,8 @@ class MazeRace(PlayArena):
 
     @property
     def pace(self) -> str:
+        if self.state == HOMEWORK:
+            return "fast"  # as many slices of homework as fit in each frame
         playing = self.state == RACING and self.you.scene.alive[0]
         return "human" if playing else "free"
 
@@ -253,6 +293,16 @@ class MazeRace(PlayArena):
         return f"{maze}: {who}"
 
     def card(self) -> Card | None:
+        if self.state == HOMEWORK:
+            m = self._trainer.metrics
+            check = "" if m.eval_score is None else f", its last check {m.eval_score:.0f}%"
+            return Card(
+                f"{self.bot_name} is learning the maze",
+                (
+                    f"{m.env_steps:,} steps, {m.episodes:,} episodes{check}.",
+                    "The race starts when it is ready.",
+                ),
+            )
         if self.state == READY:
             lines = [
                 "The arrows move you one cell a press. Reach a goal in as few steps as you can."

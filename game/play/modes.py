@@ -38,6 +38,12 @@ def make_play(
         return CartPoleMatch(seed, brain, saved, label)
     from game.play.maze_race import MazeRace
 
+    if isinstance(brain, Evolver):
+        raise PlayError(
+            f"a maze race takes a planner or a learner (value-iteration, q-learning, dyna-q, "
+            f"mcts, ...), not {brain.name}, which learns by generations"
+        )
+
     def rebuild(key: str) -> Brain:  # the same bot, new, for a new maze
         from brains.registry import make_brain
         from game.arena import brain_shape

@@ -139,6 +139,8 @@ class GridWorldView:
         stands in for the legend of layers."""
         canvas = surface.subsurface(rect)
         rows, cols = scene.rows, scene.cols
+        # A new maze (a race's N key) lays the window out for its own shape from the next frame.
+        self.world_size = (cols * CELL, rows * CELL + LEGEND)
         cell = max(1, min(rect.width // cols, (rect.height - LEGEND) // rows))
         grid = pygame.Rect(0, 0, cols * cell, rows * cell)
         grid.midtop = (rect.width // 2, max(0, (rect.height - LEGEND - grid.height) // 2))
@@ -149,6 +151,7 @@ class GridWorldView:
         shown = (values, q, scene.visits if self.fill == "visits" else None)
         key = (
             rect.size,
+            id(scene.map),  # another maze in the same place is another picture
             self.fill,
             self.arrows,
             scene.layout_index,
