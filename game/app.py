@@ -118,6 +118,7 @@ class App:
         self.show_help = False
         self.text_boxes: list[pygame.Rect] = []  # every text drawn in the bars, last frame
         self._lane_boxes: list[pygame.Rect] = []  # the lanes' labels, on the game surface
+        self.chart_rects: list[pygame.Rect] = []  # where each chart was drawn, last frame
         self.fast_forward = False
         self.running = True
         self.finished = False  # the budget was reached: training stops, the window stays
@@ -290,6 +291,7 @@ class App:
                 screen, where.charts[0], network, spec.obs_names, spec.action_meanings
             )
         mouse = pygame.mouse.get_pos() if pygame.mouse.get_focused() else None
+        self.chart_rects = chart_rects
         for chart, rect in zip(self.charts, chart_rects, strict=True):
             chart.draw(screen, rect, self.arena.metrics, mouse=mouse)  # hover: values under it
         card = self.arena.card() if self.plays else None

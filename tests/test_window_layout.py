@@ -106,6 +106,12 @@ def test_every_mode_shows_all_its_counters_and_keys_at_every_size(mode, tmp_path
         window = app.screen.get_rect()
         for box in boxes:
             assert window.contains(box), f"{mode} at {size}: {box} is outside the window"
+        for chart, rect in zip(app.charts, app.chart_rects, strict=True):
+            drawn = chart.last_layout  # each chart's title and legend, in the window
+            assert drawn is not None and drawn.plot is not None, f"{mode} at {size}: no plot"
+            boxes = boxes + [drawn.title.move(rect.topleft)]
+            if drawn.legend.width:
+                boxes.append(drawn.legend.move(rect.topleft))
         for a, b in itertools.combinations(boxes, 2):
             assert not a.colliderect(b), f"{mode} at {size}: text at {a} overlaps {b}"
     app.running = False
