@@ -55,6 +55,16 @@ def ours(seed: int, total_steps: int, brain: str, threads: int, envs: int | None
     }
 
 
+HEADERS = [
+    "method",
+    "solved",
+    "median steps to solve",
+    "median s to solve",
+    "stayed solved",
+    "final checks",
+]
+
+
 def stays_solved(run: dict, threshold: float = 475) -> bool:
     """Solved, and every check from then on still at the threshold."""
     if not run["solved"]:
@@ -107,20 +117,12 @@ def main() -> None:
         for algo in ("dqn",) if args.no_ppo else ("dqn", "ppo"):
             runs = run_sb3(algo, seeds, ZOO_STEPS[algo], args.threads, CHECK_EVERY, 3600)
             results[f"sb3 {algo}"] = runs
-    headers = [
-        "method",
-        "solved",
-        "median steps to solve",
-        "median s to solve",
-        "stayed solved",
-        "final checks",
-    ]
     labels = {
         "ours": f"ours: {args.brain}, {args.envs or 8} environments, {args.steps:,} steps",
         "sb3 dqn": "SB3 DQN (zoo, 50,000 steps)",
         "sb3 ppo": "SB3 PPO (zoo, 100,000 steps)",
     }
-    print(table(headers, [summary(labels[k], v) for k, v in results.items()]))
+    print(table(HEADERS, [summary(labels[k], v) for k, v in results.items()]))
     if "sb3 dqn" in results:
 
         def median(runs: list[dict], key: str) -> float:

@@ -18,7 +18,7 @@ import statistics
 
 import bench.common  # noqa: F401
 from bench.common import table
-from bench.dqn_vs_sb3 import CHECK_EVERY, ours, summary
+from bench.dqn_vs_sb3 import CHECK_EVERY, HEADERS, ours, summary
 
 BRAINS = ("ppo", "a2c", "reinforce", "trpo")
 ZOO_STEPS = {"ppo": 100_000, "a2c": 500_000}
@@ -51,15 +51,7 @@ def main() -> None:
         for algo in args.sb3.split(","):
             runs = run_sb3(algo, seeds, ZOO_STEPS[algo], args.threads, CHECK_EVERY, 3600)
             results[f"SB3 {algo.upper()} (zoo, {ZOO_STEPS[algo]:,} steps)"] = runs
-    headers = [
-        "method",
-        "solved",
-        "median steps to solve",
-        "median s to solve",
-        "stayed solved",
-        "final checks",
-    ]
-    print(table(headers, [summary(name, runs) for name, runs in results.items()]))
+    print(table(HEADERS, [summary(name, runs) for name, runs in results.items()]))
 
     def median_seconds(runs: list[dict]) -> float:
         values = [r["solved_at_seconds"] for r in runs if r["solved"]]

@@ -44,7 +44,7 @@ from brains.base import (
 )
 from brains.flat_mlp import FlatAdam, FlatMLP, clip_norm_
 from brains.replay import NStepReturns, ReplayBuffer
-from brains.settings import per_observation
+from brains.settings import input_scale_problem, layer_sizes_problem, per_observation
 
 
 @dataclass
@@ -115,12 +115,9 @@ class DQNSettings:
     threads: int = 1  # torch threads: a second does not speed up networks this small
 
     def check(self) -> str | None:
-        try:
-            sizes = [int(part) for part in self.hidden.split("/") if part]
-        except ValueError:
-            return f"hidden={self.hidden!r} must be layer sizes separated by /, e.g. 64/64"
-        if not sizes or min(sizes) < 1:
-            return f"hidden={self.hidden!r} must list at least one layer size of 1 or more"
+        problem = layer_sizes_problem(self.hidden) or input_scale_problem(self.input_scale)
+        if problem:
+            return problem
         positive = (
             "lr",
             "batch",
@@ -137,13 +134,6 @@ class DQNSettings:
                 return f"{key} must be above 0, got {getattr(self, key)}"
         if self.learning_starts < 0 or self.exploration_steps < 0 or self.lr_decay_steps < 0:
             return "learning_starts, exploration_steps and lr_decay_steps must be 0 or more"
-        if self.input_scale:
-            try:
-                scale = [float(part) for part in self.input_scale.split("/")]
-            except ValueError:
-                scale = [0.0]
-            if not all(0 < size < float("inf") for size in scale):
-                return f"input_scale={self.input_scale!r} must be positive numbers separated by /"
         for key in ("gamma", "tau", "epsilon_start", "epsilon_end", "action_gap", "policy_average"):
             if not 0 <= getattr(self, key) <= 1:
                 return f"{key} must be between 0 and 1, got {getattr(self, key)}"

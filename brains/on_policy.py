@@ -35,7 +35,7 @@ from brains.base import (
     write_brain,
 )
 from brains.flat_mlp import FlatAdam
-from brains.settings import per_observation
+from brains.settings import input_scale_problem, layer_sizes_problem, per_observation
 
 
 @dataclass
@@ -55,12 +55,9 @@ class OnPolicySettings:
     threads: int = 1  # torch threads: a second does not speed up networks this small
 
     def check(self) -> str | None:
-        try:
-            sizes = [int(part) for part in self.hidden.split("/") if part]
-        except ValueError:
-            return f"hidden={self.hidden!r} must be layer sizes separated by /, e.g. 64/64"
-        if not sizes or min(sizes) < 1:
-            return f"hidden={self.hidden!r} must list at least one layer size of 1 or more"
+        problem = layer_sizes_problem(self.hidden) or input_scale_problem(self.input_scale)
+        if problem:
+            return problem
         for key in ("gamma", "lam"):
             if not 0 <= getattr(self, key) <= 1:
                 return f"{key} must be between 0 and 1, got {getattr(self, key)}"
@@ -70,13 +67,6 @@ class OnPolicySettings:
         for key in ("ent_coef", "vf_coef"):
             if not getattr(self, key) >= 0:
                 return f"{key} must be 0 or more, got {getattr(self, key)}"
-        if self.input_scale:
-            try:
-                scale = [float(part) for part in self.input_scale.split("/")]
-            except ValueError:
-                scale = [0.0]
-            if not all(0 < size < float("inf") for size in scale):
-                return f"input_scale={self.input_scale!r} must be positive numbers separated by /"
         return None
 
     @property

@@ -90,3 +90,27 @@ def per_observation(text: str, kind: type, key: str, count: int) -> tuple:
     if len(values) != count:
         raise ValueError(f"{key} has {len(values)} values, the scene has {count} observations")
     return values
+
+
+def layer_sizes_problem(hidden: str) -> str | None:
+    """What is wrong with a `hidden` setting ("64/64": layer sizes separated by /), if anything."""
+    try:
+        sizes = [int(part) for part in hidden.split("/") if part]
+    except ValueError:
+        return f"hidden={hidden!r} must be layer sizes separated by /, e.g. 64/64"
+    if not sizes or min(sizes) < 1:
+        return f"hidden={hidden!r} must list at least one layer size of 1 or more"
+    return None
+
+
+def input_scale_problem(input_scale: str) -> str | None:
+    """What is wrong with an `input_scale` setting ("2.4/2/0.21/2", "" for none), if anything."""
+    if not input_scale:
+        return None
+    try:
+        scale = [float(part) for part in input_scale.split("/")]
+    except ValueError:
+        scale = [0.0]
+    if not all(0 < size < float("inf") for size in scale):
+        return f"input_scale={input_scale!r} must be positive numbers separated by /"
+    return None

@@ -106,7 +106,6 @@ class Side:
 class PlayArena:
     """The parts of a play mode that do not depend on the scene."""
 
-    can_save = False
     claimed_keys: frozenset[str] = frozenset()
 
     def __init__(self, scene_name: str, mode: str, bot_name: str | None) -> None:
@@ -166,15 +165,25 @@ class PlayArena:
         }
 
     # -- what the window's save key and closing ask of every arena ------------------------
+    # A bot that learns while you play (`learning`, its arena) can be kept: S saves it, and
+    # closing the window does. Anything else is already saved, or has nothing to save.
+
+    learning: Any = None
+
+    @property
+    def can_save(self) -> bool:  # type: ignore[override]
+        return self.learning is not None
 
     def has_learned(self) -> bool:
-        return False
+        return self.learning is not None and self.learning.has_learned()
 
     def progress_tag(self) -> str:
-        return ""
+        return self.learning.progress_tag() if self.learning is not None else ""
 
     def finished(self, budget: object) -> bool:
         return False
 
     def save_best(self, root: Path) -> Path:
-        raise RuntimeError("play saves nothing")
+        if self.learning is None:
+            raise RuntimeError("play saves nothing here: no bot learns")
+        return self.learning.save_best(root)

@@ -49,7 +49,7 @@ class CartPoleMatch(PlayArena):
         if mode == "alongside" and not planner:
             from game.experiment import make_arena
 
-            self.trainer = make_arena("cartpole", brain, seed, brain_text=label)
+            self.trainer = self.learning = make_arena("cartpole", brain, seed, brain_text=label)
             self.metrics = self.trainer.metrics  # its learning curves, and the rounds
         self.you = Side("you", CartPoleScene(1), YOU_COLOUR)
         self.lanes = [self.you]
@@ -233,22 +233,6 @@ class CartPoleMatch(PlayArena):
         human = {"score": self.tally.best(self.tally.human), "episodes": len(self.tally.human)}
         bot = self.tally.best(self.tally.bot) if self.bot is not None else None
         return self.result_line(human, bot, self.tally.leader())
-
-    # A learning bot can be kept: S saves it, and closing the window does.
-    @property
-    def can_save(self) -> bool:  # type: ignore[override]
-        return self.trainer is not None
-
-    def has_learned(self) -> bool:
-        return self.trainer is not None and self.trainer.has_learned()
-
-    def progress_tag(self) -> str:
-        return self.trainer.progress_tag() if self.trainer is not None else ""
-
-    def save_best(self, root):
-        if self.trainer is None:
-            return super().save_best(root)
-        return self.trainer.save_best(root)
 
 
 def _verdict(winner: str) -> str:

@@ -17,8 +17,6 @@ start on the same seed at the same tick and step together.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
 from brains.base import Policy
@@ -54,6 +52,7 @@ class FlappyPlay(PlayArena):
         super().__init__("flappy", mode, bot_name)
         self.seed = seed
         self.bots = bots
+        self.learning = bots
         self.champion = champion
         self.you = FlappyScene(1)  # no pipe limit: you fly as long as you can
         self.rival = FlappyScene(1) if champion is not None else None
@@ -109,21 +108,6 @@ class FlappyPlay(PlayArena):
         if self.state == FLYING:
             return "human"
         return "fast" if self.state == QUEUED else "free"
-
-    @property
-    def can_save(self) -> bool:  # type: ignore[override]
-        return self.bots is not None
-
-    def has_learned(self) -> bool:
-        return self.bots is not None and self.bots.has_learned()
-
-    def progress_tag(self) -> str:
-        return self.bots.progress_tag() if self.bots is not None else ""
-
-    def save_best(self, root: Path) -> Path:
-        if self.bots is None:
-            return super().save_best(root)
-        return self.bots.save_best(root)
 
     # -- keys ----------------------------------------------------------------------------
 
