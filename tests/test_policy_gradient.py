@@ -196,3 +196,35 @@ def test_the_window_charts_entropy_losses_kl_and_the_watched_agents_probabilitie
     assert {"Policy entropy (nats)", "KL divergence of each update"} <= set(titles)
     assert "Action probabilities, agent 1" in titles
     assert "p1" in arena.metrics.series and "kl" in arena.metrics.series
+
+
+def test_ppos_kl_early_stop_cuts_the_epochs_short():
+    epochs = []
+    for target in (0.0, 1e-6):
+        brain = make_brain(
+            f"ppo:rollout=256,epochs=10,target_kl={target}", brain_shape("cartpole"), None, 0
+        )
+        steps = []
+        joint = brain.joint_step
+        brain.joint_step = lambda *a, joint=joint, steps=steps: steps.append(1) or joint(*a)
+        arena = make_arena("cartpole", brain, 0)
+        arena.run(Budget(max_steps=600))
+        epochs.append(len(steps) / brain.updates)
+    # CartPole's minibatch is the whole batch of 256: one step an epoch.
+    assert epochs[0] == 10
+    assert epochs[1] == 1  # past the limit after the first epoch: no second
+
+
+def test_the_policy_gradients_race_the_other_brains():
+    from game.compare import CompareArena
+
+    brains = [
+        (name, make_brain(name, brain_shape("cartpole"), None, 0)) for name in ("ppo", "hill-climb")
+    ]
+    race = CompareArena("cartpole", brains, 0, Budget(max_steps=20_000, until_solved=True))
+    for _ in range(20_000):
+        if race.all_done:
+            break
+        race.tick()
+    assert race.lanes[0].arena.metrics.solved, "ppo did not solve CartPole in the race"
+    assert "lane0" in race.metrics.series and "check0" in race.metrics.series
