@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -16,10 +17,24 @@ import pytest
 from conftest import ROOT
 
 from brains.registry import BRAINS
-from game.scenes import SCENES
+from game.arena import brain_shape
+from game.scenes import SCENES, gridworld_key
 from game.scenes.gridmap import map_names
 from game.ui.layout import KEY_LINE
-from game.ui.menu import GROUPS, MAX_SAVED, NO_SAVED, Menu, choose, menu_entries
+from game.ui.menu import (
+    CHOICE,
+    GROUPS,
+    MAX_SAVED,
+    MODES,
+    NO_SAVED,
+    Choice,
+    Menu,
+    brains_for,
+    choose,
+    compose,
+    menu_entries,
+    scene_keys,
+)
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -200,8 +215,8 @@ def test_keys_move_up_down_and_between_groups(tmp_path):
         (pygame.K_DOWN, "A DQN balances a pole"),
         (pygame.K_RIGHT, "Balance against a bot"),  # the same place in the next group
         (pygame.K_RIGHT, "GA against NEAT on Flappy Bird"),  # clamped to a shorter group
-        (pygame.K_RIGHT, "GA against NEAT on Flappy Bird"),  # nothing to start further right
-        (pygame.K_DOWN, "GA against NEAT on Flappy Bird"),  # the hint line is not an entry
+        (pygame.K_DOWN, "Scene"),  # on into your choice
+        (pygame.K_UP, "GA against NEAT on Flappy Bird"),
         (pygame.K_LEFT, "Balance against a bot"),
         (pygame.K_w, "Fly alone"),
         (pygame.K_UP, "Fly with the flock"),
@@ -210,6 +225,14 @@ def test_keys_move_up_down_and_between_groups(tmp_path):
         assert menu.handle(key(k)) is None
         assert label() == expected, k
     assert menu.handle(key(pygame.K_SPACE)) == ["run", "--map", "dyna-maze", "--brain", "dyna-q"]
+
+
+def test_from_start_right_goes_on_only_to_something_that_starts(tmp_path, runs):
+    for folder, expected in [(tmp_path, "Start"), (runs, "Play against pole-brain")]:
+        menu = Menu(menu_entries(folder))
+        menu.selected = next(i for i, e in enumerate(menu.entries) if e.label == "Start")
+        menu.handle(key(pygame.K_RIGHT))  # the hint line is not an entry; a saved brain is
+        assert menu.entries[menu.selected].label == expected
 
 
 def test_right_and_left_move_between_a_saved_brains_buttons(runs):
@@ -265,6 +288,147 @@ def test_choose_opens_its_own_window_when_given_none(tmp_path):
         pygame.display.quit()
 
 
+# -- your choice ---------------------------------------------------------------------------
+
+MAPS = [gridworld_key(name) for name in map_names()]
+
+
+def pick(menu: Menu, field: str) -> int:
+    """Select the CHOICE row of `field` ("" for Start) and return its index."""
+    menu.selected = next(
+        i for i, e in enumerate(menu.entries) if e.group == CHOICE and e.field == field
+    )
+    return menu.selected
+
+
+def test_your_choice_offers_every_scene_and_opens_on_watch_ga_flappy():
+    choice = Choice()
+    assert scene_keys() == ["flappy", "cartpole", *MAPS]
+    assert (choice.scene, choice.brain, choice.mode) == ("flappy", "ga", "watch")
+    assert choice.argv() == ["run", "--scene", "flappy", "--brain", "ga"]
+
+
+@pytest.mark.parametrize("scene", scene_keys())
+def test_only_brains_that_support_the_scene_are_offered(scene):
+    shape = brain_shape(scene)
+    watched = brains_for(scene)
+    assert watched == [name for name, cls in BRAINS.items() if cls.supports(shape) is None]
+    assert brains_for(scene, "compare") == watched
+    played = brains_for(scene, "play")
+    kinds = {BRAINS[name].kind for name in played}
+    if scene == "flappy":
+        assert kinds == {"evolver"} and "dqn" in watched
+    elif scene == "cartpole":
+        assert played == watched
+    else:
+        assert kinds == {"planner", "learner"} and "ga" in watched
+
+
+def test_brains_that_do_not_fit_are_left_out():
+    assert "q-table" not in brains_for(gridworld_key("cliff"))
+    assert "q-table" in brains_for("cartpole")
+    assert "value-iteration" not in brains_for("flappy")
+    assert "value-iteration" in brains_for(gridworld_key("dyna-maze"))
+    assert brains_for("flappy", "play") == ["ga", "neat", "random-search", "hill-climb"]
+
+
+def test_every_composed_command_line_is_one_main_py_accepts():
+    parser = main.build_parser()
+    for scene in scene_keys():
+        for mode in MODES:
+            for brain in brains_for(scene, mode):
+                argv = compose(scene, brain, mode)
+                args = parser.parse_args(argv)
+                assert args.command == {"watch": "run", "play": "play"}.get(mode, mode)
+                if scene in ("flappy", "cartpole"):
+                    assert args.scene == scene
+                else:
+                    assert args.map == scene.partition(":")[2]
+                if mode == "compare":
+                    raced = args.brains.split(",")
+                    assert raced[0] == brain and len(set(raced)) == 3, argv
+                    assert set(raced) <= set(brains_for(scene)), argv
+                else:
+                    assert (args.brain if mode == "watch" else args.with_brain) == brain
+
+
+def test_compare_races_the_chosen_brain_against_two_others():
+    assert compose("cartpole", "dqn", "compare")[-1] == "dqn,random-search,hill-climb"
+    assert compose("cartpole", "hill-climb", "compare")[-1] == "hill-climb,random-search,dqn"
+    assert compose("flappy", "ga", "compare")[-1] == "ga,neat,hill-climb"
+    assert compose(MAPS[0], "sarsa", "compare") == [
+        "compare", "--map", map_names()[0], "--brains", "sarsa,value-iteration,dyna-q"
+    ]  # fmt: skip
+
+
+def test_a_new_scene_starts_from_its_first_brain_and_keeps_the_mode():
+    choice = Choice()
+    choice.change("mode", 1)
+    choice.change("mode", 1)
+    choice.change("brain", 1)
+    assert (choice.brain, choice.mode) == ("neat", "compare")
+    choice.change("scene", 1)
+    assert (choice.scene, choice.brain, choice.mode) == ("cartpole", "hill-climb", "compare")
+    choice.change("scene", 1)
+    assert (choice.scene, choice.brain, choice.mode) == (MAPS[0], "value-iteration", "compare")
+    choice.change("scene", -3)  # round the ends
+    assert (choice.scene, choice.brain) == (MAPS[-1], "value-iteration")
+
+
+def test_play_alongside_swaps_a_brain_that_cannot_play_for_one_that_can():
+    choice = Choice()
+    while choice.brain != "dqn":
+        choice.change("brain", 1)
+    choice.change("mode", 1)
+    assert (choice.mode, choice.brain) == ("play", "ga")
+    assert choice.argv() == ["play", "--scene", "flappy", "--with", "ga"]
+    seen = set()
+    for _ in range(10):
+        choice.change("brain", 1)
+        seen.add(choice.brain)
+    assert seen == {"ga", "neat", "random-search", "hill-climb"}
+
+
+def test_keys_change_the_values_and_enter_starts_them(tmp_path):
+    menu = Menu(menu_entries(tmp_path))
+    assert menu.entries[menu.selected].label == "Watch birds evolve"  # still the first
+    pick(menu, "scene")
+    for k in (pygame.K_RIGHT, pygame.K_DOWN, pygame.K_RIGHT, pygame.K_RIGHT, pygame.K_LEFT):
+        assert menu.handle(key(k)) is None
+    assert menu.entries[menu.selected].field == "brain"
+    assert (menu.choice.scene, menu.choice.brain) == ("cartpole", "q-table")
+    for k in (pygame.K_s, pygame.K_d, pygame.K_d):  # down to mode, then play, then compare
+        menu.handle(key(k))
+    expected = ["compare", "--scene", "cartpole", "--brains", "q-table,random-search,hill-climb"]
+    menu.draw(pygame.Surface((1280, 720)))
+    assert menu.footer == "python main.py " + shlex.join(expected)
+    assert menu.handle(key(pygame.K_RETURN)) == expected  # Enter on any of its rows
+    menu.handle(key(pygame.K_DOWN))
+    assert menu.entries[menu.selected].label == "Start"
+    assert "q-table, random-search and hill-climb" in menu.entries[menu.selected].detail
+    assert menu.handle(key(pygame.K_KP_ENTER)) == expected
+
+
+def test_clicks_on_the_arrows_change_the_values_and_start_starts(window, tmp_path):
+    menu = Menu(menu_entries(tmp_path))
+    menu.draw(window)  # choose() lays the same entries out the same way in this window
+    rows = {e.field: i for i, e in enumerate(menu.entries) if e.group == CHOICE}
+    clicks = [
+        click(menu.arrows[rows["scene"]][0].center),  # back round to the last map
+        click(menu.rects[rows["scene"]].center),  # the value itself: selects only
+        click(menu.arrows[rows["brain"]][1].center),
+        click(menu.arrows[rows["mode"]][1].center),
+    ]
+    for event in clicks:
+        assert menu.handle(event) is None
+    assert menu.choice.argv() == ["play", "--map", map_names()[-1], "--with", "q-learning"]
+    menu.draw(window)
+    assert menu.footer == "python main.py " + shlex.join(menu.choice.argv())
+    assert menu.handle(click(menu.rects[rows[""]].center)) == menu.choice.argv()
+    chosen = choose(window, tmp_path, events=once(*clicks, click(menu.rects[rows[""]].center)))
+    assert chosen == ["play", "--map", map_names()[-1], "--with", "q-learning"]
+
+
 # -- the look ------------------------------------------------------------------------------
 
 
@@ -279,6 +443,15 @@ def test_the_menu_fits_the_window_without_overlaps(size, saved, tmp_path, full_r
     menu = Menu(menu_entries(full_runs if saved == "full" else tmp_path))
     if saved == "full":  # show the look of a selected button too
         menu.selected = next(i for i, e in enumerate(menu.entries) if e.label.startswith("Play a"))
+    else:  # and of a chosen value, a long one
+        pick(menu, "scene")
+        for k in [pygame.K_LEFT] * 2 + [pygame.K_DOWN, *[pygame.K_LEFT] * 2, pygame.K_DOWN]:
+            menu.handle(key(k))
+        menu.handle(key(pygame.K_LEFT))
+        assert menu.choice.argv() == [
+            "compare", "--map", "shortcut-maze", "--brains",
+            "policy-evaluation,value-iteration,dyna-q",
+        ]  # fmt: skip
     surface = pygame.Surface(size)
     menu.draw(surface)
     pygame.image.save(surface, artifacts / f"menu_{size[0]}x{size[1]}_{saved}.png")
@@ -291,6 +464,11 @@ def test_the_menu_fits_the_window_without_overlaps(size, saved, tmp_path, full_r
     rows = [r for r in menu.rects if r not in buttons]
     assert not overlapping([*rows, *menu.headings.values(), *menu.cards])
     assert not overlapping(buttons)
+    assert sorted(menu.arrows) == [i for i, e in enumerate(menu.entries) if e.field]
+    for index, (left, right) in menu.arrows.items():
+        assert menu.rects[index].contains(left) and menu.rects[index].contains(right)
+        assert left.right < right.left and min(left.size) >= 20
+    assert menu.footer == "python main.py " + shlex.join(menu.entries[menu.selected].argv)
 
 
 def test_a_resized_window_is_laid_out_again(tmp_path):

@@ -19,7 +19,11 @@ from typing import NamedTuple
 
 import pygame
 
+from brains.registry import BRAINS
 from brains.storage import META_FILE, read_meta
+from game.arena import brain_shape
+from game.scenes import gridworld_key
+from game.scenes.gridmap import map_names
 from game.ui import theme
 from game.ui.hud import draw_key_line
 from game.ui.layout import KEY_LINE
@@ -27,14 +31,15 @@ from game.ui.layout import KEY_LINE
 WINDOW = (1280, 720)
 FPS = 60
 SAVED = "Saved brains"
-GROUPS = ("Watch", "Play", "Compare", SAVED)
+CHOICE = "Your choice"
+GROUPS = ("Watch", "Play", "Compare", CHOICE, SAVED)
 TITLE = "Learning Arcade"
 SUBTITLE = "Machines learn to play games while you watch. Pick one to start."
 MAX_SAVED = 6  # brains, newest first; older ones are a `watch DIR` away
 NO_SAVED = "No saved brains yet: press S in any window to save one"
 KEYS = (
     ("Up / Down  W / S", "move"),
-    ("Left / Right", "group"),
+    ("Left / Right", "group or value"),
     ("Enter", "start"),
     ("Esc", "quit"),
     ("Mouse", "point and click"),
@@ -53,6 +58,7 @@ class Entry:
     detail: str
     argv: list[str]  # empty for a line that only informs (no saved brains yet)
     group: str
+    field: str = ""  # in CHOICE: the value the row picks (FIELDS), or "" for Start
 
     @property
     def enabled(self) -> bool:
@@ -89,6 +95,129 @@ BUILT_IN = (
     ("Compare", "GA against NEAT on Flappy Bird", "Fixed networks against growing ones",
      "compare --scene flappy --brains ga,neat"),
 )  # fmt: skip
+
+
+# -- your choice: any scene, any brain that supports it, any mode -------------------------
+
+FIELDS = ("scene", "brain", "mode")
+MODES = ("watch", "play", "compare")
+MODE_NAMES = {"watch": "watch", "play": "play alongside", "compare": "compare"}
+FIRST_BRAIN = {"flappy": "ga", "cartpole": "hill-climb", "gridworld": "value-iteration"}
+# The chosen brain races two of these (the first two that are not the chosen one).
+RIVALS = {
+    "flappy": ("ga", "neat", "hill-climb"),
+    "cartpole": ("random-search", "hill-climb", "dqn"),
+    "gridworld": ("value-iteration", "dyna-q", "q-learning"),
+}
+# Who can play alongside you: on flappy your bird joins a population, in a maze the bot
+# races you step by step, so generations make no sense there.
+PLAY_KINDS = {"flappy": ("evolver",), "gridworld": ("planner", "learner")}
+
+
+def scene_keys() -> list[str]:
+    """Every scene the menu offers: flappy, cartpole and each shipped map."""
+    return ["flappy", "cartpole", *(gridworld_key(name) for name in map_names())]
+
+
+def _family(scene: str) -> str:
+    return scene.partition(":")[0]
+
+
+def scene_name(scene: str) -> str:
+    family, _, map_name = scene.partition(":")
+    return {"flappy": "Flappy Bird", "cartpole": "CartPole"}.get(family, f"map {map_name}")
+
+
+def brains_for(scene: str, mode: str = "watch") -> list[str]:
+    """The brains that support `scene` (in the registry's order); for play alongside,
+    only those that can share the scene with a person."""
+    shape = brain_shape(scene)
+    kinds = PLAY_KINDS.get(_family(scene)) if mode == "play" else None
+    return [
+        name
+        for name, cls in BRAINS.items()
+        if cls.supports(shape) is None and (kinds is None or cls.kind in kinds)
+    ]
+
+
+def compose(scene: str, brain: str, mode: str) -> list[str]:
+    """The command line for a scene, a brain and a mode, as a user would type it."""
+    place = ["--map", scene.partition(":")[2]] if _family(scene) == "gridworld" else []
+    place = place or ["--scene", scene]
+    if mode == "watch":
+        return ["run", *place, "--brain", brain]
+    if mode == "play":
+        return ["play", *place, "--with", brain]
+    rivals = [name for name in RIVALS[_family(scene)] if name != brain][:2]
+    return ["compare", *place, "--brains", ",".join([brain, *rivals])]
+
+
+class Choice:
+    """The scene, brain and mode picked in the CHOICE group."""
+
+    def __init__(self) -> None:
+        self.scenes = scene_keys()
+        self.scene, self.mode = self.scenes[0], MODES[0]
+        self._brains: dict[tuple[str, str], list[str]] = {}  # shapes read maps: once each
+        self.brain = self._first_brain()
+
+    def options(self, field: str) -> list[str]:
+        if field == "scene":
+            return self.scenes
+        if field == "mode":
+            return list(MODES)
+        key = (self.scene, self.mode)
+        if key not in self._brains:
+            self._brains[key] = brains_for(self.scene, self.mode)
+        return self._brains[key]
+
+    def value(self, field: str) -> str:
+        return {"scene": self.scene, "brain": self.brain, "mode": self.mode}[field]
+
+    def shown(self, field: str) -> str:
+        """The value as the row shows it."""
+        if field == "scene":
+            return scene_name(self.scene)
+        return MODE_NAMES[self.mode] if field == "mode" else self.brain
+
+    def change(self, field: str, direction: int) -> None:
+        """The next (or previous) value, round and round. A new scene starts from its
+        first brain; a mode the brain cannot play in gets the first brain that can."""
+        options = self.options(field)
+        value = options[(options.index(self.value(field)) + direction) % len(options)]
+        if field == "scene":
+            self.scene = value
+            self.brain = self._first_brain()
+        elif field == "mode":
+            self.mode = value
+            if self.brain not in self.options("brain"):
+                self.brain = self._first_brain()
+        else:
+            self.brain = value
+
+    def _first_brain(self) -> str:
+        brains = self.options("brain")
+        preferred = FIRST_BRAIN[_family(self.scene)]
+        return preferred if preferred in brains else brains[0]
+
+    def argv(self) -> list[str]:
+        return compose(self.scene, self.brain, self.mode)
+
+    def summary(self) -> str:
+        """What Start starts, in words."""
+        where = scene_name(self.scene)
+        if self.mode == "watch":
+            return f"Watch {self.brain} on {where}"
+        if self.mode == "play":
+            return f"Play {where} alongside {self.brain}"
+        rivals = self.argv()[-1].split(",")
+        return f"Race {', '.join(rivals[:-1])} and {rivals[-1]} on {where}"
+
+
+def choice_entries(choice: Choice) -> list[Entry]:
+    argv = choice.argv()
+    rows = [Entry(field.capitalize(), "", list(argv), CHOICE, field) for field in FIELDS]
+    return [*rows, Entry("Start", choice.summary(), list(argv), CHOICE)]
 
 
 def saved_entries(runs: Path) -> list[Entry]:
@@ -134,6 +263,7 @@ def saved_entries(runs: Path) -> list[Entry]:
 def menu_entries(runs: Path) -> list[Entry]:
     """Every line of the menu in order, groups as in GROUPS."""
     entries = [Entry(label, detail, argv.split(), group) for group, label, detail, argv in BUILT_IN]
+    entries += choice_entries(Choice())
     return entries + (saved_entries(runs) or [Entry(NO_SAVED, "", [], SAVED)])
 
 
@@ -188,6 +318,7 @@ class _Row:
     label: list[str]
     detail: list[str]
     button: bool = False
+    arrows: tuple[pygame.Rect, pygame.Rect] | None = None  # a CHOICE value's < and >
 
 
 @dataclass
@@ -204,6 +335,7 @@ class _Block:
         for rect in [
             self.heading,
             *(r.rect for r in self.rows.values()),
+            *(a for r in self.rows.values() for a in r.arrows or ()),
             *(c[0] for c in self.cards),
         ]:
             rect.move_ip(x, y)
@@ -230,10 +362,14 @@ class Menu:
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
         self.selected = next(i for i, entry in enumerate(entries) if entry.enabled)
+        self.choice = Choice()  # what the CHOICE rows show and start
+        self.arrows: dict[int, tuple[pygame.Rect, pygame.Rect]] = {}  # a CHOICE row's < >
         self.quit = False  # set by Esc or closing the window
         self.rects: list[pygame.Rect] = []  # each entry's row (or button), as last drawn
         self.headings: dict[str, pygame.Rect] = {}
         self.cards: list[pygame.Rect] = []  # the panels that hold a saved brain's buttons
+        self.footer = ""  # the command the selected row starts, as last drawn
+        self._sync()
         self._layout: _Layout | None = None
         self._layout_size = (0, 0)
 
@@ -250,10 +386,13 @@ class Menu:
                 self._step(-1)
             elif event.key in (pygame.K_DOWN, pygame.K_s):
                 self._step(1)
-            elif event.key in (pygame.K_LEFT, pygame.K_a):
-                self._sideways(-1)
-            elif event.key in (pygame.K_RIGHT, pygame.K_d):
-                self._sideways(1)
+            elif event.key in (pygame.K_LEFT, pygame.K_a, pygame.K_RIGHT, pygame.K_d):
+                direction = -1 if event.key in (pygame.K_LEFT, pygame.K_a) else 1
+                field = self.entries[self.selected].field
+                if field:
+                    self._change(field, direction)
+                else:
+                    self._sideways(direction)
             elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE):
                 return list(self.entries[self.selected].argv)
         elif event.type in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN):
@@ -261,8 +400,24 @@ class Menu:
             if index is not None:
                 self.selected = index
                 if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
-                    return list(self.entries[index].argv)
+                    field = self.entries[index].field
+                    if not field:
+                        return list(self.entries[index].argv)
+                    for direction, arrow in zip((-1, 1), self.arrows[index], strict=True):
+                        if arrow.collidepoint(event.pos):
+                            self._change(field, direction)
         return None
+
+    def _change(self, field: str, direction: int) -> None:
+        self.choice.change(field, direction)
+        self._sync()
+
+    def _sync(self) -> None:
+        """The CHOICE rows start what they show."""
+        for entry in self.entries:
+            if entry.group == CHOICE:
+                entry.argv = self.choice.argv()
+                entry.detail = entry.detail if entry.field else self.choice.summary()
 
     def _entry_at(self, pos: tuple[int, int]) -> int | None:
         for index, rect in enumerate(self.rects):
@@ -318,6 +473,7 @@ class Menu:
             self.rects = [row.rect for row in self._layout.rows]
             self.headings = {b.group: b.heading for b in self._layout.blocks}
             self.cards = [rect for b in self._layout.blocks for rect, _ in b.cards]
+            self.arrows = {i: row.arrows for i, row in enumerate(self._layout.rows) if row.arrows}
         layout, s = self._layout, self._layout.scale
         fonts = _fonts(s)
         surface.fill(theme.BACKGROUND)
@@ -333,8 +489,8 @@ class Menu:
         surface.blit(fonts.subtitle.render(subtitle, True, theme.TEXT_DIM), (x, y))
         for block in layout.blocks:
             self._draw_block(surface, block, fonts, s)
-        command = "python main.py " + shlex.join(self.entries[self.selected].argv)
-        command = _ellipsize(command, fonts.detail, room)
+        self.footer = "python main.py " + shlex.join(self.entries[self.selected].argv)
+        command = _ellipsize(self.footer, fonts.detail, room)
         text = fonts.detail.render(command, True, theme.TEXT_DIM)
         surface.blit(text, (layout.left, layout.footer_y))
         draw_key_line(surface, pygame.Rect(0, height - KEY_LINE, width, KEY_LINE), KEYS)
@@ -353,6 +509,11 @@ class Menu:
                 y += fonts.label.get_linesize()
         for index, row in block.rows.items():
             entry, chosen = self.entries[index], index == self.selected
+            if row.arrows:
+                self._draw_value(surface, row, entry.field, chosen, fonts, s)
+                continue
+            if entry.group == CHOICE:  # Start: what it starts, in words, as it is now
+                row.detail = [_ellipsize(entry.detail, fonts.detail, row.rect.width - 2 * inset)]
             if row.button:
                 fill, colour = (
                     (theme.ACCENT, theme.BACKGROUND) if chosen else (theme.KEYCAP, theme.TEXT)
@@ -377,6 +538,27 @@ class Menu:
             for line in row.detail:
                 surface.blit(fonts.detail.render(line, True, theme.TEXT_DIM), (x, y))
                 y += fonts.detail.get_linesize()
+
+    def _draw_value(
+        self, surface: pygame.Surface, row: _Row, field: str, chosen: bool, fonts: _Fonts, s: float
+    ) -> None:
+        """A CHOICE row: its name, then the value between < and >."""
+        radius, inset = round(6 * s), round(14 * s)
+        pygame.draw.rect(surface, theme.PANEL, row.rect, border_radius=radius)
+        if chosen:
+            pygame.draw.rect(surface, theme.ACCENT, row.rect, 2, border_radius=radius)
+        name = fonts.detail.render(row.label[0], True, theme.TEXT_DIM)
+        surface.blit(name, name.get_rect(midleft=(row.rect.left + inset, row.rect.centery)))
+        left, right = row.arrows or (row.rect, row.rect)
+        for arrow, glyph in ((left, "<"), (right, ">")):
+            fill = theme.ACCENT if chosen else theme.KEYCAP
+            pygame.draw.rect(surface, fill, arrow, border_radius=radius)
+            text = fonts.label.render(glyph, True, theme.BACKGROUND if chosen else theme.TEXT)
+            surface.blit(text, text.get_rect(center=arrow.center))
+        room = right.left - left.right - round(12 * s)
+        value = _ellipsize(self.choice.shown(field), fonts.label, room)
+        text = fonts.label.render(value, True, theme.ACCENT if chosen else theme.TEXT)
+        surface.blit(text, text.get_rect(center=((left.right + right.left) // 2, left.centery)))
 
     # -- layout --------------------------------------------------------------------------
 
@@ -440,6 +622,8 @@ class Menu:
         heading = pygame.Rect(0, 0, width, fonts.heading.get_linesize() + 4)
         y, rows, cards = heading.bottom + round(10 * s), {}, []
         members = [i for i, entry in enumerate(self.entries) if entry.group == group]
+        if group == CHOICE:
+            return self._choice_block(heading, members, width, s)
         for name, indices in itertools.groupby(members, key=lambda i: _saved_name(self.entries[i])):
             if name is None:
                 for i in indices:
@@ -467,6 +651,32 @@ class Menu:
             cards.append((pygame.Rect(0, top, width, y - top), lines))
             y += gap
         return _Block(group, y - gap, heading, rows, cards)  # to the last row's bottom
+
+    def _choice_block(
+        self, heading: pygame.Rect, members: list[int], width: int, s: float
+    ) -> _Block:
+        """One short row per value, its < and > at the ends of the value, then Start."""
+        fonts, inset, gap = _fonts(s), round(14 * s), round(7 * s)
+        y, rows = heading.bottom + round(10 * s), {}
+        names = max(
+            fonts.detail.size(self.entries[i].label)[0] for i in members if self.entries[i].field
+        )
+        for i in members:
+            entry = self.entries[i]
+            if entry.field:
+                pad = round(5 * s)  # arrows big enough to hit with a mouse at any scale
+                tall = max(fonts.label.get_linesize() + round(14 * s), 24 + 2 * pad)
+                rect = pygame.Rect(0, y, width, tall)
+                high = tall - 2 * pad
+                wide = max(high, 26)
+                left = pygame.Rect(inset + names + round(10 * s), y + pad, wide, high)
+                right = pygame.Rect(width - pad - wide, y + pad, wide, high)
+                rows[i] = _Row(rect, [entry.label], [], arrows=(left, right))
+            else:
+                tall = fonts.label.get_linesize() + fonts.detail.get_linesize() + round(20 * s)
+                rows[i] = _Row(pygame.Rect(0, y, width, tall), [entry.label], [entry.detail])
+            y = rows[i].rect.bottom + gap
+        return _Block(CHOICE, y - gap, heading, rows, [])
 
 
 def _stacked(heights: dict[str, int], groups: tuple[str, ...], s: float) -> int:
