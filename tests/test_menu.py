@@ -405,7 +405,7 @@ def test_keys_change_the_values_and_enter_starts_them(tmp_path):
     assert menu.handle(key(pygame.K_RETURN)) == expected  # Enter on any of its rows
     menu.handle(key(pygame.K_DOWN))
     assert menu.entries[menu.selected].label == "Start"
-    assert "q-table, random-search and hill-climb" in menu.entries[menu.selected].detail
+    assert "q-table against random-search and hill-climb" in menu.entries[menu.selected].detail
     assert menu.handle(key(pygame.K_KP_ENTER)) == expected
 
 
@@ -523,3 +523,30 @@ def test_the_menu_starts_each_mode_and_comes_back_after_it(monkeypatch, tmp_path
     assert kinds["Four searchers on CartPole"] == "CompareArena"
     plays = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
     assert {line["mode"] for line in plays} == {"solo", "alongside"}
+
+
+def test_your_choice_starts_each_mode(monkeypatch, tmp_path, capsys):
+    from game.app import App
+
+    cliff = gridworld_key("cliff")
+    picks = [
+        compose(cliff, "sarsa", "watch"),
+        compose("cartpole", "random-search", "play"),
+        compose(gridworld_key("four-rooms"), "dyna-q", "play"),
+        compose("flappy", "neat", "compare"),
+    ]
+    choices = iter(picks)
+    monkeypatch.setattr("game.ui.menu.choose", lambda *a, **k: next(choices, None))
+    opened = []
+    run = App.run
+
+    def two_frames(app: App, max_frames: int | None = None) -> None:
+        opened.append(type(app.arena).__name__)
+        run(app, max_frames=2)
+
+    monkeypatch.setattr(App, "run", two_frames)
+    monkeypatch.chdir(tmp_path)
+    assert main.main([]) == 0
+    assert opened == ["GridLearnerArena", "CartPoleMatch", "MazeRace", "CompareArena"]
+    plays = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
+    assert [line["mode"] for line in plays] == ["alongside", "alongside"]

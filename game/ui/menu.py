@@ -210,8 +210,8 @@ class Choice:
             return f"Watch {self.brain} on {where}"
         if self.mode == "play":
             return f"Play {where} alongside {self.brain}"
-        rivals = self.argv()[-1].split(",")
-        return f"Race {', '.join(rivals[:-1])} and {rivals[-1]} on {where}"
+        rivals = self.argv()[-1].split(",")[1:]
+        return f"Race {self.brain} against {' and '.join(rivals)} on {where}"
 
 
 def choice_entries(choice: Choice) -> list[Entry]:
@@ -513,7 +513,9 @@ class Menu:
                 self._draw_value(surface, row, entry.field, chosen, fonts, s)
                 continue
             if entry.group == CHOICE:  # Start: what it starts, in words, as it is now
-                row.detail = [_ellipsize(entry.detail, fonts.detail, row.rect.width - 2 * inset)]
+                lines = len(row.detail)
+                row.detail = _wrap(entry.detail, fonts.detail, row.rect.width - 2 * inset, lines)
+                row.detail += [""] * (lines - len(row.detail))
             if row.button:
                 fill, colour = (
                     (theme.ACCENT, theme.BACKGROUND) if chosen else (theme.KEYCAP, theme.TEXT)
@@ -547,17 +549,23 @@ class Menu:
         pygame.draw.rect(surface, theme.PANEL, row.rect, border_radius=radius)
         if chosen:
             pygame.draw.rect(surface, theme.ACCENT, row.rect, 2, border_radius=radius)
-        name = fonts.detail.render(row.label[0], True, theme.TEXT_DIM)
-        surface.blit(name, name.get_rect(midleft=(row.rect.left + inset, row.rect.centery)))
         left, right = row.arrows or (row.rect, row.rect)
+        name = fonts.detail.render(row.label[0], True, theme.TEXT_DIM)
+        if left.left > row.rect.left + inset:  # beside the arrows
+            surface.blit(name, name.get_rect(midleft=(row.rect.left + inset, left.centery)))
+        else:  # over them
+            surface.blit(name, (row.rect.left + inset, row.rect.top + round(4 * s)))
         for arrow, glyph in ((left, "<"), (right, ">")):
             fill = theme.ACCENT if chosen else theme.KEYCAP
             pygame.draw.rect(surface, fill, arrow, border_radius=radius)
             text = fonts.label.render(glyph, True, theme.BACKGROUND if chosen else theme.TEXT)
             surface.blit(text, text.get_rect(center=arrow.center))
         room = right.left - left.right - round(12 * s)
-        value = _ellipsize(self.choice.shown(field), fonts.label, room)
-        text = fonts.label.render(value, True, theme.ACCENT if chosen else theme.TEXT)
+        shown = self.choice.shown(field)
+        font = fonts.label if fonts.label.size(shown)[0] <= room else fonts.detail
+        text = font.render(
+            _ellipsize(shown, font, room), True, theme.ACCENT if chosen else theme.TEXT
+        )
         surface.blit(text, text.get_rect(center=((left.right + right.left) // 2, left.centery)))
 
     # -- layout --------------------------------------------------------------------------
@@ -661,20 +669,32 @@ class Menu:
         names = max(
             fonts.detail.size(self.entries[i].label)[0] for i in members if self.entries[i].field
         )
+        pad = round(5 * s)  # arrows big enough to hit with a mouse at any scale
+        high = max(fonts.label.get_linesize() + round(4 * s), 24)
+        wide = max(high, 26)
+        longest = max(
+            fonts.label.size(self.choice.shown(field) if field != "brain" else name)[0]
+            for field, name in [("mode", ""), *(("brain", b) for b in BRAINS)]
+        )
+        longest = max(longest, *(fonts.label.size(scene_name(k))[0] for k in self.choice.scenes))
+        beside = inset + names + round(10 * s)  # the arrows start after the row's name...
+        stacked = beside + 2 * wide + longest + round(12 * s) + pad > width  # ...or under it
         for i in members:
             entry = self.entries[i]
             if entry.field:
-                pad = round(5 * s)  # arrows big enough to hit with a mouse at any scale
-                tall = max(fonts.label.get_linesize() + round(14 * s), 24 + 2 * pad)
-                rect = pygame.Rect(0, y, width, tall)
-                high = tall - 2 * pad
-                wide = max(high, 26)
-                left = pygame.Rect(inset + names + round(10 * s), y + pad, wide, high)
-                right = pygame.Rect(width - pad - wide, y + pad, wide, high)
+                top = fonts.detail.get_linesize() + round(2 * s) if stacked else 0
+                rect = pygame.Rect(0, y, width, top + high + 2 * pad)
+                start = inset if stacked else beside
+                left = pygame.Rect(start, y + top + pad, wide, high)
+                right = pygame.Rect(
+                    width - max(pad, inset if stacked else 0) - wide, left.top, wide, high
+                )
                 rows[i] = _Row(rect, [entry.label], [], arrows=(left, right))
             else:
-                tall = fonts.label.get_linesize() + fonts.detail.get_linesize() + round(20 * s)
-                rows[i] = _Row(pygame.Rect(0, y, width, tall), [entry.label], [entry.detail])
+                lines = 2 if stacked else 1  # room to say what Start starts
+                tall = fonts.label.get_linesize() + lines * fonts.detail.get_linesize()
+                rect = pygame.Rect(0, y, width, tall + round(20 * s))
+                rows[i] = _Row(rect, [entry.label], [entry.detail] * lines)
             y = rows[i].rect.bottom + gap
         return _Block(CHOICE, y - gap, heading, rows, [])
 
