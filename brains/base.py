@@ -46,6 +46,10 @@ class BrainShape:
     mirror_signs: tuple[float, ...] | None = None
     mirror_actions: tuple[int, ...] | None = None
     reward_range: tuple[float, float] | None = None  # the least and most one step pays
+    # Settings the scene fixes for the brains that play it, as text, (("gamma", "1"), ...): a
+    # book's map gives its book's discount or step size. make_brain applies those a brain
+    # has; they are not saved as such (the brain's settings, which hold them, are).
+    brain_settings: tuple[tuple[str, str], ...] = ()
 
 
 class Brain(ABC):

@@ -52,6 +52,23 @@ def brain_class(name: str) -> Any:
     return BRAINS[name]
 
 
+# What each brain calls a setting a scene fixes, where its name differs: a map's `gamma`
+# is MCTS's `discount`.
+SCENE_SETTING_NAMES: dict[str, tuple[str, ...]] = {"gamma": ("gamma", "discount")}
+
+
+def scene_settings(cls: Any, shape: BrainShape) -> dict[str, str]:
+    """The settings `shape`'s scene fixes (a book's map: its discount, step size...) that
+    brain class `cls` has, under the names it gives them; the rest are not for it."""
+    fields = cls.Settings.__dataclass_fields__
+    found: dict[str, str] = {}
+    for key, value in shape.brain_settings:
+        names = [name for name in SCENE_SETTING_NAMES.get(key, (key,)) if name in fields]
+        if names:
+            found[names[0]] = value
+    return found
+
+
 def make_brain(
     text: str,
     shape: BrainShape,
@@ -61,8 +78,10 @@ def make_brain(
 ) -> Brain:
     """Build a brain from `name[:key=value,...]`; raises SettingsError with one line.
     With no population given, the brain uses its own default. A brain's `scene_defaults`
-    (settings tuned for one scene) come first, then `overrides`, settings from options of
-    their own (--neat-config) given to brains that have them, then the text's own."""
+    (settings tuned for one scene) come first, then the settings the scene fixes (a book's
+    map: the book's discount, step size, exploration), then `overrides`, settings from
+    options of their own (--neat-config) given to brains that have them, then the text's
+    own."""
     name, values = split_brain_arg(text)
     try:
         cls = brain_class(name)
@@ -77,8 +96,23 @@ def make_brain(
         )
     fields = cls.Settings.__dataclass_fields__
     tuned = getattr(cls, "scene_defaults", {}).get(shape.scene.partition(":")[0], {})
+    fixed = scene_settings(cls, shape)
     given = {k: v for k, v in (overrides or {}).items() if k in fields}
-    values = {**tuned, **given, **values}
-    settings = build_settings(cls.Settings, values, name)
+    try:
+        settings = build_settings(cls.Settings, {**tuned, **fixed, **given, **values}, name)
+    except SettingsError as error:
+        # A setting given with the brain may not go with one the scene fixes (dqn's
+        # bounded=true with a map's gamma 1): say which, and how to change it.
+        kept = {k: v for k, v in fixed.items() if k not in given and k not in values}
+        if not kept:
+            raise
+        try:
+            build_settings(cls.Settings, {**tuned, **given, **values}, name)
+        except SettingsError:
+            raise error from None
+        named = ", ".join(f"{k}={v}" for k, v in kept.items())
+        raise SettingsError(
+            f"{error}; scene {shape.scene} sets {named} (settings given with the brain win)"
+        ) from None
     population = cls.default_population if population is None else population
     return cls(shape, population=population, seed=seed, settings=settings)

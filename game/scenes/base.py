@@ -31,6 +31,9 @@ class SceneSpec:
     # (CartPole seen in a mirror: every quantity changes sign, left and right swap).
     mirror_signs: tuple[float, ...] | None = None
     mirror_actions: tuple[int, ...] | None = None
+    # Settings the scene fixes for the brains that play it, as text: (("gamma", "1"), ...)
+    # (a book's map gives its book's discount, step size, exploration).
+    brain_settings: tuple[tuple[str, str], ...] = ()
 
     @property
     def obs_dim(self) -> int:

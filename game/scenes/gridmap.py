@@ -22,6 +22,12 @@ default 20 per open cell), and for mazes that change (Sutton and Barto's Blockin
 Shortcut mazes) `change_at: 1000` followed, after the grid, by `after:` and the second
 grid, of the same size, that replaces the first once the scene has run that many steps.
 
+A map may also fix settings of the brains that play it, as a book fixes them for its
+example: `gamma: 1` (the discount), `alpha: 0.5` (the step size), `epsilon: 0.1`
+(exploration), `n: 10` (Dyna's planning steps), `kappa: 0.001` (Dyna-Q+'s bonus). Each
+goes to every brain that has that setting (`gamma` to MCTS's `discount` too), over the
+brain's own defaults; settings given with the brain (`q-learning:alpha=0.1`) still win.
+
 Errors name the file, line and column: `maps/x.txt:7:3: unknown cell 'Q' (...)`.
 """
 
@@ -40,7 +46,16 @@ MAPS_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "maps"
 OPEN, WALL, START, GOAL, PIT = ".", "#", "S", "G", "X"
 NUMBER_KEYS = ("step_reward", "goal_reward", "pit_reward", "slip")
 WHOLE_KEYS = ("time_limit", "change_at")
-KEYS = (*NUMBER_KEYS, *WHOLE_KEYS, "pits", "title")
+# Brain settings a map may fix: whether each is a whole number, and the values every brain
+# that has it accepts (so a bad one is a map error, named by its line, not a brain's).
+BRAIN_KEYS: dict[str, tuple[bool, float, float]] = {
+    "gamma": (False, 0.0, 1.0),
+    "alpha": (False, 0.0, 1.0),  # above 0: a step size of 0 learns nothing
+    "epsilon": (False, 0.0, 1.0),
+    "n": (True, 0, 10_000),  # at most brains/dyna.py's MAX_N: more stalls every tick
+    "kappa": (False, 0.0, math.inf),
+}
+KEYS = (*NUMBER_KEYS, *WHOLE_KEYS, "pits", "title", *BRAIN_KEYS)
 REWARD_KEYS = ("step_reward", "goal_reward", "pit_reward")
 MAX_REWARD = 1e6  # larger rewards overflow values and charts (1e308 becomes inf)
 MAX_CELLS = 100_000  # as many inputs as a brain file may have (brains/storage.py)
@@ -66,6 +81,8 @@ class GridMap:
     change_at: int | None = None
     cell_rewards: dict[str, float] = field(default_factory=dict)
     title: str = ""
+    # Settings for the brains that play the map, as the file gives them: (("gamma", "1"), ...).
+    brain_settings: tuple[tuple[str, str], ...] = ()
     text: str = ""  # the file's text, which a saved brain keeps (see saved_map_text)
 
     @property
@@ -161,6 +178,7 @@ def parse_map(text: str, source: str = "<map>", name: str = "map") -> GridMap:
     settings: dict[str, object] = {}
     lines: dict[str, int] = {}  # the line each key was given on, for errors about it
     cell_rewards: dict[str, float] = {}
+    brain_settings: dict[str, str] = {}
     grids: list[tuple[int, list[tuple[int, str]]]] = []  # (line of map:/after:, rows)
     section: list[tuple[int, str]] | None = None  # (line number, row)
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -209,6 +227,9 @@ def parse_map(text: str, source: str = "<map>", name: str = "map") -> GridMap:
             settings["pits_restart"] = value == "restart"
         elif key == "title":
             settings["title"] = value
+        elif key in BRAIN_KEYS:
+            column = len(line) - len(line.partition(":")[2].lstrip()) + 1
+            brain_settings[key] = _brain_setting(value, f"{source}:{number}:{column}", key)
         else:
             raise MapError(f"{at}: unknown key {key!r}; keys: {', '.join(KEYS)}, cell <letter>")
         lines["pits_restart" if key == "pits" else key] = number
@@ -238,6 +259,7 @@ def parse_map(text: str, source: str = "<map>", name: str = "map") -> GridMap:
         name=name,
         layouts=layouts,
         cell_rewards=cell_rewards,
+        brain_settings=tuple(brain_settings.items()),
         text=text,
         **settings,  # type: ignore[arg-type]
     )
@@ -276,6 +298,21 @@ def _reward(value: float, at: str, key: str) -> float:
         raise MapError(
             f"{at}: {key} must be between -{MAX_REWARD:g} and {MAX_REWARD:g}, got {value:g}"
         )
+    return value
+
+
+def _brain_setting(value: str, at: str, key: str) -> str:
+    """A brain setting's text, once it is a number every brain with the setting accepts."""
+    whole, least, most = BRAIN_KEYS[key]
+    number = _number(value, at, key, whole)
+    if key == "alpha" and number <= 0 or not least <= number <= most:
+        if math.isinf(most):
+            allowed = f"{least:g} or more"
+        elif key == "alpha":
+            allowed = f"above {least:g} and at most {most:g}"
+        else:
+            allowed = f"between {least:g} and {most:g}"
+        raise MapError(f"{at}: {key} must be {allowed}, got {value}")
     return value
 
 

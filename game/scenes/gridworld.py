@@ -112,6 +112,7 @@ def make_spec(gm: GridMap) -> SceneSpec:
         reward_range=(min(rewards), max(rewards)),
         score_name="% of shortest path",
         one_hot=True,
+        brain_settings=gm.brain_settings,
     )
 
 
