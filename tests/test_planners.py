@@ -38,7 +38,9 @@ def planned(brain_text: str, scene_key: str = "", world: GridWorldScene | None =
 
 
 def test_policy_evaluation_gives_the_books_values_on_the_4x4_gridworld():
-    brain = planned("policy-evaluation:gamma=1,theta=1e-9", "gridworld:sutton-4x4")
+    # The map fixes the book's gamma 1; a small theta takes the values to the limit.
+    brain = planned("policy-evaluation:theta=1e-9", "gridworld:sutton-4x4")
+    assert brain.settings.gamma == 1
     assert np.allclose(brain.values.reshape(4, 4), BOOK_4X4, atol=1e-6)
 
 
@@ -50,7 +52,7 @@ def test_value_and_policy_iteration_agree_with_hand_computed_values():
         assert np.allclose(brain.values, [0.81, 0.9, 1.0, 0.0], atol=1e-5), name
     # On the 4x4 gridworld, undiscounted: minus the moves to the nearest corner.
     optimal = -np.array([[0, 1, 2, 3], [1, 2, 3, 2], [2, 3, 2, 1], [3, 2, 1, 0]])
-    for name in ("value-iteration:gamma=1", "policy-iteration:gamma=1"):
+    for name in ("value-iteration", "policy-iteration"):  # the map's gamma: 1
         brain = planned(name, "gridworld:sutton-4x4")
         assert np.allclose(brain.values.reshape(4, 4), optimal, atol=1e-5), name
 
@@ -59,10 +61,24 @@ def test_value_and_policy_iteration_agree_with_hand_computed_values():
     "scene_key", ["gridworld:four-rooms", "gridworld:cliff", "gridworld:mud-hall"]
 )
 def test_value_iteration_and_policy_iteration_agree(scene_key):
-    vi = planned("value-iteration:theta=1e-10", scene_key)
-    pi = planned("policy-iteration:theta=1e-10", scene_key)
+    # Discounted: the cliff's own gamma 1 is the case below.
+    vi = planned("value-iteration:theta=1e-10,gamma=0.95", scene_key)
+    pi = planned("policy-iteration:theta=1e-10,gamma=0.95", scene_key)
     assert np.allclose(vi.values, pi.values, atol=1e-6)
     assert pi.improvements >= 2
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="undiscounted, the random policy it starts from takes tens of thousands of "
+    "steps to cross the cliff: its values settle so slowly that evaluation stops at "
+    "max_sweeps before the first improvement",
+)
+def test_policy_iteration_plans_the_cliff_at_the_books_gamma_1():
+    vi = planned("value-iteration", "gridworld:cliff")
+    pi = planned("policy-iteration", "gridworld:cliff")
+    assert vi.settings.gamma == pi.settings.gamma == 1  # the map's
+    assert np.allclose(vi.values, pi.values, atol=1e-4)
 
 
 def test_ties_between_equal_actions_are_broken_at_random():
