@@ -201,10 +201,20 @@ class PolicyEvaluation(DynamicProgramming):
             self.q = self._lookahead()
 
 
+EXACT_AFTER = 500  # evaluation sweeps before an unsettled evaluation is solved exactly
+EXACT_STATES = 2_500  # cells, at most, for the exact solve (a dense system of that size)
+
+
 class PolicyIteration(DynamicProgramming):
     """Evaluation sweeps until the values settle, then one greedy improvement; done when
     an improvement leaves the policy as it was. A state's action changes only for a
-    strictly better one, so equal actions cannot make it cycle forever."""
+    strictly better one, so equal actions cannot make it cycle forever.
+
+    An evaluation that has not settled after EXACT_AFTER sweeps is finished exactly, by
+    solving V = R_pi + gamma P_pi V (on maps of up to EXACT_STATES cells): undiscounted,
+    the random policy it starts from on the cliff takes tens of thousands of steps to
+    cross, and its values would creep toward theirs for longer than max_sweeps. The
+    first sweeps still show the values spreading."""
 
     name = "policy-iteration"
     label = "Policy iteration"
@@ -213,12 +223,40 @@ class PolicyIteration(DynamicProgramming):
         n, a = self.q.shape
         self.policy = np.full((n, a), 1.0 / a)  # start from the equiprobable random policy
         self.improvements = 0
+        self.evaluating = 0  # sweeps of the evaluation under way
 
     def sweep(self) -> None:
         self.q = self._lookahead()
-        if self._backup((self.q * self.policy).sum(axis=1)) < self.settings.theta:
+        values = (self.q * self.policy).sum(axis=1)
+        self.evaluating += 1
+        exact = self.evaluating >= EXACT_AFTER and self._exact_values()
+        if exact is not False:
+            values = exact
+        if self._backup(values) < self.settings.theta or exact is not False:
             self.q = self._lookahead()
             self._improve()
+            self.evaluating = 0
+
+    def _exact_values(self) -> np.ndarray | bool:
+        """The policy's values from a linear solve, or False where the map is too large
+        or the policy never ends an episode from some state (the system is singular)."""
+        model = self.model
+        assert model is not None
+        if model.n_states > EXACT_STATES:
+            return False
+        p, r = model.dense()
+        live = model.valid & ~model.terminal
+        p_pi = np.einsum("sa,sat->st", self.policy, p)[np.ix_(live, live)]
+        r_pi = np.einsum("sa,sat,sat->s", self.policy, p, r)[live]
+        try:
+            solved = np.linalg.solve(np.eye(int(live.sum())) - self.settings.gamma * p_pi, r_pi)
+        except np.linalg.LinAlgError:
+            return False
+        if not np.all(np.isfinite(solved)):
+            return False
+        values = np.zeros(model.n_states)
+        values[live] = solved
+        return values
 
     def _improve(self) -> None:
         q = self.q

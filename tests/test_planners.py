@@ -68,12 +68,6 @@ def test_value_iteration_and_policy_iteration_agree(scene_key):
     assert pi.improvements >= 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="undiscounted, the random policy it starts from takes tens of thousands of "
-    "steps to cross the cliff: its values settle so slowly that evaluation stops at "
-    "max_sweeps before the first improvement",
-)
 def test_policy_iteration_plans_the_cliff_at_the_books_gamma_1():
     vi = planned("value-iteration", "gridworld:cliff")
     pi = planned("policy-iteration", "gridworld:cliff")
