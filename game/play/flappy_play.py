@@ -101,7 +101,9 @@ class FlappyPlay(PlayArena):
     def highlight(self) -> int | None:
         if self.rival is not None:
             return 0
-        return self.bots.highlight() if self.bots is not None and self._in_step() else None
+        if self.bots is not None and self.scene is self.bots.scene:
+            return self.bots.highlight()  # the bots' best, ringed, whenever they are drawn
+        return None
 
     @property
     def pace(self) -> str:
