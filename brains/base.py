@@ -96,6 +96,11 @@ class Evolver(Brain):
     def generation(self) -> int:
         """Generations told so far."""
 
+    def checked(self, mean: float) -> None:
+        """The champion, as it is now, scored `mean` on a check of fresh episodes. An
+        evolver that judges its champion by one lucky episode may take this better
+        measure instead; by default the check changes nothing."""
+
 
 def epsilon_greedy(
     rng: np.random.Generator, greedy: np.ndarray, epsilon: float, n_actions: int

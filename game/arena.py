@@ -282,6 +282,12 @@ class EvolutionArena(Arena):
         if self.last_generation_best_score >= self.rule.threshold:
             self.start_evaluation()
 
+    def _finish_evaluation(self) -> None:
+        assert self.evaluation is not None
+        # The champion was checked between generations, so it is still the brain's own.
+        self.brain.checked(self.evaluation.mean)
+        super()._finish_evaluation()
+
     def has_learned(self) -> bool:
         return self.metrics.generations > 0
 

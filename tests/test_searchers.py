@@ -34,6 +34,34 @@ def test_random_search_solves_cartpole_within_a_small_budget(seed):
     assert arena.metrics.solved and arena.metrics.eval_score >= 475
 
 
+@pytest.mark.parametrize("seed", [0, 3, 7])
+def test_random_search_replaces_a_lucky_best_once_a_check_finds_it_out(seed):
+    # On these seeds the best was once a policy that balanced 500 steps by luck: its
+    # checks averaged 410, 423 and 90, nothing could score above 500, and the search
+    # never solved in 200,000 steps. Its check's mean now becomes its score.
+    arena = solve("random-search", seed, max_episodes=1_000)
+    assert arena.metrics.solved and arena.metrics.eval_score >= 475
+
+
+def test_a_check_becomes_random_search_s_score_and_a_better_candidate_replaces_it():
+    search = RandomSearch(CARTPOLE, population=3, seed=0)
+    lucky = search.ask().weights[1].copy()
+    search.tell(np.array([20.0, 500.0, 30.0]))
+    search.checked(90.0)  # the arena's check of the champion on fresh episodes
+    assert search.best_score == 90.0 and np.array_equal(search.best, lucky)
+    better = search.ask().weights[2].copy()
+    search.tell(np.array([20.0, 60.0, 120.0]))
+    assert search.best_score == 120.0 and np.array_equal(search.best, better)
+
+
+def test_only_random_search_takes_the_check_as_its_score():
+    climber = HillClimb(CARTPOLE, 4, 0)
+    climber.ask()
+    climber.tell(np.array([500.0, 20.0, 20.0, 20.0]))
+    climber.checked(90.0)  # its replays re-measure the incumbent already
+    assert climber.best_score == 500.0
+
+
 def test_the_genetic_algorithm_solves_cartpole_unchanged():
     assert solve("ga", 0, max_episodes=4_000).metrics.solved
 
