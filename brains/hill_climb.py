@@ -33,6 +33,9 @@ class HillClimbSettings:
     min_gain: float = 0.25  # improvement (relative) that counts as progress for the noise
     episodes: int = 1  # episodes averaged per candidate
     reevaluate: bool = True  # replay the incumbent each generation (needs 2+ candidates)
+    # Steps uniform in [-noise, noise] rather than normal with deviation noise: the classic
+    # write-up's climber (K. Frans's blog) draws them so.
+    uniform: bool = False
 
     def check(self) -> str | None:
         if self.noise <= 0:
@@ -67,7 +70,11 @@ class HillClimb(LinearSearch):
         return self.settings.reevaluate and self.candidates >= 2
 
     def propose(self, count: int) -> np.ndarray:
-        steps = self.rng.normal(0.0, self.noise, (count, *self.best.shape))
+        shape = (count, *self.best.shape)
+        if self.settings.uniform:
+            steps = self.rng.uniform(-self.noise, self.noise, shape)
+        else:
+            steps = self.rng.normal(0.0, self.noise, shape)
         if self._replays or self._incumbent_plays == 0:
             steps[0] = 0.0  # candidate 0 is the incumbent (at first, the starting point)
         return self.best[None] + steps
