@@ -50,14 +50,17 @@ def cart_colour(index: int) -> tuple[int, int, int]:
     return colours.nth(index)
 
 
-def counter_words(n: int, shown: int, steps: int, name: str | None, clock: bool) -> list[str]:
+def counter_words(
+    n: int, shown: int, steps: int, name: str | None, clock: bool, limit: int = world.TIME_LIMIT
+) -> list[str]:
     """The counter's caption, longest first: whose cart it is (`name`, and which of `n`
-    carts) and what it has balanced. A narrow lane drops the limit before it drops whose."""
+    carts) and what it has balanced of the episode's `limit`. A narrow lane drops the
+    limit before it drops whose."""
     whose = ", ".join(filter(None, (name, f"cart {shown + 1} of {n}" if n > 1 else "")))
-    words = [f"steps balanced (of {world.TIME_LIMIT})", "steps"]
+    words = [f"steps balanced (of {limit})", "steps"]
     if clock:  # CartPole's clock: TAU seconds a step
         seconds = f"{steps * world.TAU:.2f} s"
-        words = [f"{seconds} of {world.TIME_LIMIT * world.TAU:g} s balanced", seconds]
+        words = [f"{seconds} of {limit * world.TAU:g} s balanced", seconds]
     return [f"{whose}: {w}" for w in words] if whose else words  # one nameless cart: no one
 
 
@@ -295,7 +298,8 @@ class CartPoleView:
         name: str | None,
     ) -> None:
         steps = int(scene.steps[shown])
-        candidates = counter_words(scene.n, shown, steps, name, clock)
+        limit = getattr(scene, "time_limit", world.TIME_LIMIT)
+        candidates = counter_words(scene.n, shown, steps, name, clock, limit)
         if colour is not None:
             tint = colour
         elif scene.n <= FEW:
