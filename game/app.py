@@ -6,7 +6,8 @@ The App drives any arena with this small surface: `scene`, `metrics`, `title`, `
 `handle_key(name)` on the arena or the view add keys of their own (shown on the key line),
 and a view with `wants_brain` is handed the brain whose tables it draws. A play arena
 (game/play/) adds `claimed_keys` (taken before the window's own), `handle_key_up(name)`,
-`pace`, `card()`, `pop_events()` and `view_extras()`: see game/play/base.py.
+`pace`, `card()`, `pop_events()` and `view_extras()`: see game/play/base.py. An arena
+whose S saves something other than a brain names it in `saves` (a figure: "the plot").
 """
 
 from __future__ import annotations
@@ -253,9 +254,12 @@ class App:
         self.finished = True
         m = self.arena.metrics
         what = "Solved" if m.solved else "Budget reached"
+        text = f"{what} after {m.env_steps:,} steps"
+        finish = getattr(self.arena, "finish_message", None)  # an arena's own words (a figure)
+        text = finish() if finish is not None else text
         path = self.save() if self.arena.can_save else None
         where = f", saved to {path}" if path else ""
-        self.toast.show(f"{what} after {m.env_steps:,} steps{where}", theme.GOOD, 3600)
+        self.toast.show(f"{text}{where}", theme.GOOD, 3600)
         return True
 
     # -- drawing -------------------------------------------------------------------------
@@ -307,6 +311,7 @@ class App:
     def key_line(self) -> list[tuple[str, str]]:
         """Every key of the current mode, as (key, what it does)."""
         keys = [k for k in KEYS if self.arena.can_save or k[0] != "S"]  # S saves, if anything can
+        keys = [("S", f"save {self.saves}") if k[0] == "S" else k for k in keys]
         if "space" in getattr(self.arena, "claimed_keys", ()):
             keys = [("P", "pause") if k[0] == "Space" else k for k in keys]
         extra = (*getattr(self.arena, "keys", ()), *getattr(self.view, "keys", ()))
@@ -398,8 +403,13 @@ class App:
             self.toast.show(f"Could not save: {error}", theme.WARN)
             return None
         self.saved_at = arena.progress_tag()
-        self.toast.show(f"Saved best brain to {path}", theme.GOOD)
+        self.toast.show(f"Saved {self.saves} to {path}", theme.GOOD)
         return path
+
+    @property
+    def saves(self) -> str:
+        """What S saves: the best brain, or what the arena says it saves (a figure's PNG)."""
+        return getattr(self.arena, "saves", "best brain")
 
     def screenshot(self) -> Path | None:
         """A PNG of the window into the save folder, written whole or not at all."""
@@ -424,5 +434,5 @@ class App:
             path = self.save()
             if path is not None:
                 # stderr: stdout is for results (play's JSON line)
-                print(f"Saved best brain to {path}", file=sys.stderr)
+                print(f"Saved {self.saves} to {path}", file=sys.stderr)
         pygame.display.quit()
