@@ -21,7 +21,7 @@ screenshot: $(STAMP)
 # Reinstall whenever the dependencies change.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev,plots]"
 	touch $(STAMP)
 
 clean:

@@ -5,6 +5,7 @@
     python main.py train --scene flappy --brain ga   headless; one JSON line on stdout
     python main.py watch runs/SOME-BRAIN             a saved brain plays fresh courses
     python main.py train --from runs/SOME-BRAIN      a saved learner goes on training
+    python main.py figure sutton-8.2                 a figure of the book, run by run
 
 Bad input gets one line on stderr and exit code 2, never a traceback.
 """
@@ -252,6 +253,11 @@ def build_parser() -> Parser:
         help="environment steps each brain may use (default: cartpole 200,000, flappy 10,000,000)",
     )
     compare.add_argument(
+        "--full-budget",
+        action="store_true",
+        help="every brain uses its whole --max-steps, rather than stopping once solved",
+    )
+    compare.add_argument(
         "--headless", action="store_true", help="no window: race and print results"
     )
     add_neat_config_option(compare)
@@ -263,6 +269,7 @@ def build_parser() -> Parser:
         help="headless: race on N seeds, from --seed on (default 1)",
     )
     add_window_options(compare)
+    add_figure_parser(commands)
     watch = commands.add_parser(
         "watch", help="open the window with a saved brain playing fresh episodes"
     )
@@ -277,6 +284,50 @@ def build_parser() -> Parser:
     )
     add_window_options(watch)
     return parser
+
+
+def figure_name(text: str) -> str:
+    from game.figures import FIGURES
+
+    if text not in FIGURES:
+        raise argparse.ArgumentTypeError(f"unknown figure {text!r}; figures: {', '.join(FIGURES)}")
+    return text
+
+
+def add_figure_parser(commands) -> None:
+    from game.figures import FIGURES
+
+    figure = commands.add_parser(
+        "figure",
+        help="reproduce a figure of the books and blogs the app teaches",
+        description="Reproduce a figure by real runs of the app's brains, with the book's "
+        "settings and number of runs. In the window the curves draw themselves run by run; "
+        "with --headless, a table of the book's numbers beside ours on stderr and one JSON "
+        "line on stdout (figure, runs, x_label, y_label, x, series). Either way the plot is "
+        "written as a PNG into --out. Figures: "
+        + "; ".join(f"{name}: {cls.title}" for name, cls in FIGURES.items()),
+    )
+    figure.add_argument("name", type=figure_name, metavar="NAME", help=", ".join(FIGURES))
+    figure.add_argument(
+        "--runs",
+        type=positive_int,
+        metavar="R",
+        help="runs to average (trials, for a histogram); default: the book's",
+    )
+    figure.add_argument(
+        "--seed", type=seed_int, default=0, help="the first run's seed; run i uses seed + i"
+    )
+    figure.add_argument("--headless", action="store_true", help="no window: run, print, plot")
+    figure.add_argument("--quiet", action="store_true", help="headless: no progress bar")
+    figure.add_argument(
+        "--out",
+        type=Path,
+        default=Path("runs"),
+        metavar="DIR",
+        help="folder for the PNG, figure-NAME.png (default runs/)",
+    )
+    add_window_options(figure)
+    figure.set_defaults(speed=None)  # each figure's own: a sweep a tick, or max
 
 
 def resolve_scene(args: argparse.Namespace, default: str) -> None:
@@ -491,7 +542,7 @@ def command_compare(args: argparse.Namespace) -> int:
     if not brains:
         fail("--brains: give at least one brain")
     max_steps = args.max_steps or COMPARE_STEPS.get(args.scene, 200_000)
-    budget = Budget(max_steps=max_steps, until_solved=True)
+    budget = Budget(max_steps=max_steps, until_solved=not args.full_budget)
     shape = brain_shape(args.scene)
     overrides = brain_overrides(args, brains)
 
@@ -529,6 +580,55 @@ def command_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def writable_folder(folder: Path) -> None:
+    """Fail now, in one line, if `folder` cannot take files: not after the work."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fail(f"--out {folder}: {error.strerror or error}")
+    if not os.access(folder, os.W_OK):
+        fail(f"--out {folder}: the folder is not writable")
+
+
+def command_figure(args: argparse.Namespace) -> int:
+    from game.arena import Budget
+    from game.figures import FIGURES
+    from game.figures.plot import PlotError, save_png
+
+    figure = FIGURES[args.name](args.runs, args.seed)
+    writable_folder(args.out)
+    if not args.headless:
+        from game.figures.arena import FigureArena
+
+        args.speed = args.speed or figure.window_speed
+        arena = FigureArena(figure)
+        try:
+            open_window(arena, args, args.out, budget=Budget(max_episodes=figure.runs))
+        except PlotError as error:
+            fail(str(error))
+        return 0
+    from game.figures.headless import measures_table, run_figure
+
+    try:
+        run_figure(figure, progress=not args.quiet)
+    except KeyboardInterrupt:
+        print("Interrupted: the figure covers the runs that finished.", file=sys.stderr)
+    data = figure.data()
+    if not data.series:
+        print("No run finished: nothing to plot.", file=sys.stderr)
+        return 130
+    print(figure.source, file=sys.stderr)
+    print(measures_table(figure), file=sys.stderr)
+    try:
+        path = save_png(figure, args.out / f"figure-{figure.name}.png")
+    except PlotError as error:
+        print(json.dumps(data.to_json()), flush=True)  # the numbers are not lost
+        fail(str(error))
+    print(f"Plot saved to {path}", file=sys.stderr)
+    print(json.dumps(data.to_json()), flush=True)
+    return 0
+
+
 def _stop_like_ctrl_c(signum: int, frame: object) -> None:
     """A polite `kill` stops a run the way Ctrl-C does: it still saves."""
     raise KeyboardInterrupt
@@ -551,6 +651,7 @@ def main(argv: list[str] | None = None) -> int:
         "watch": command_watch,
         "compare": command_compare,
         "play": command_play,
+        "figure": command_figure,
     }
     try:
         return commands[args.command](args)

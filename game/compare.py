@@ -116,16 +116,26 @@ class CompareArena:
     can_save = False
 
     def __init__(
-        self, scene_name: str, brains: list[tuple[str, Brain]], seed: int, budget: Budget
+        self,
+        scene_name: str,
+        brains: list[tuple[str, Brain]],
+        seed: int,
+        budget: Budget,
+        showcase: bool = True,
+        checks: bool = True,
     ) -> None:
+        """`showcase`: a lane that is done keeps its champion playing in its panel (the
+        window's race); a figure's race has no panels to fill. `checks`: champions are
+        checked on fresh episodes (off for a figure, which charts training alone)."""
         self.scene_name = scene_name
         self.seed = seed
         self.budget = budget
+        self.showcase = showcase
         self.metrics = Metrics()
         self.lanes: list[Lane] = []
         extras = LANE_EXTRAS.get(scene_name.split(":")[0], ())
         for i, (label, brain) in enumerate(brains):
-            arena = make_arena(scene_name, brain, seed, brain_text=label)
+            arena = make_arena(scene_name, brain, seed, brain_text=label, checks=checks)
             arena.callbacks.append(_Relay(self, i))
             self.lanes.append(Lane(label, arena, lane_colour(i), extras=extras))
         # Two tracks fill the panel one above the other; else lanes go in a square grid.
@@ -142,10 +152,13 @@ class CompareArena:
             if lane.showcase is not None:
                 lane.showcase.tick()
                 continue
+            if lane.done:
+                continue
             lane.arena.tick()
             if lane.arena.finished(self.budget):
                 lane.done = True
-                lane.showcase = ShowcaseArena(self.scene_name, lane.arena.brain, self.seed)
+                if self.showcase:
+                    lane.showcase = ShowcaseArena(self.scene_name, lane.arena.brain, self.seed)
                 self.metrics.version += 1
 
     @property

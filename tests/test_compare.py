@@ -94,6 +94,15 @@ def test_headless_compare_prints_a_json_line_per_brain_and_seed_and_a_table():
     assert "env steps to solve" in result.stderr and "ga" in result.stderr.splitlines()[-1]
 
 
+def test_full_budget_races_every_brain_to_its_last_step_solved_or_not():
+    options = ("compare", "--scene", "cartpole", "--brains", "ga", "--headless")
+    options += ("--max-steps", "40000")
+    first = json.loads(main_py(*options).stdout)
+    assert first["solved"] and first["env_steps"] < 40_000  # it stops at its solve...
+    whole = json.loads(main_py(*options, "--full-budget").stdout)
+    assert whole["solved"] and whole["env_steps"] >= 40_000  # ...unless told to go on
+
+
 @pytest.mark.parametrize(
     ("brains", "says"),
     [
