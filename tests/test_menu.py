@@ -214,8 +214,12 @@ def test_keys_move_up_down_and_between_groups(tmp_path):
         (pygame.K_s, "NEAT grows networks"),
         (pygame.K_DOWN, "A DQN balances a pole"),
         (pygame.K_RIGHT, "Balance against a bot"),  # the same place in the next group
-        (pygame.K_RIGHT, "GA against NEAT on Flappy Bird"),  # clamped to a shorter group
+        (pygame.K_RIGHT, "GA against NEAT on Flappy Bird"),
+        (pygame.K_DOWN, "The book's Figure 8.2, run by run"),
+        (pygame.K_DOWN, "SARSA against Q-learning"),
         (pygame.K_DOWN, "Scene"),  # on into your choice
+        (pygame.K_UP, "SARSA against Q-learning"),
+        (pygame.K_UP, "The book's Figure 8.2, run by run"),
         (pygame.K_UP, "GA against NEAT on Flappy Bird"),
         (pygame.K_LEFT, "Balance against a bot"),
         (pygame.K_w, "Fly alone"),

@@ -94,6 +94,10 @@ BUILT_IN = (
      "compare --map dyna-maze --brains dyna-q:n=0,dyna-q:n=5,dyna-q:n=50"),
     ("Compare", "GA against NEAT on Flappy Bird", "Fixed networks against growing ones",
      "compare --scene flappy --brains ga,neat"),
+    ("Compare", "The book's Figure 8.2, run by run", "Dyna-Q's curves, 30 runs averaged",
+     "figure sutton-8.2"),
+    ("Compare", "SARSA against Q-learning", "The book's cliff walk, Figure 6.4",
+     "figure sutton-6.4"),
 )  # fmt: skip
 
 
