@@ -11,16 +11,37 @@ from brains.registry import make_brain
 from brains.settings import SettingsError
 from brains.storage import load_brain, save_brain
 from game.arena import Budget, LearnerArena, brain_shape
+from game.evaluation import Evaluation
 from game.experiment import make_arena
+from game.scenes import SolveRule
 
 CARTPOLE = BrainShape(4, 2, "cartpole")
+# The classic write-up's table (the defaults before): every variable binned, a constant
+# learning rate and epsilon falling by a factor each episode.
+CLASSIC = QTableSettings(
+    bins="8/8/10/10",
+    low="-2.4/-3/-0.21/-3.5",
+    high="2.4/3/0.21/3.5",
+    alpha=0.1,
+    schedule="exponential",
+)
 
 
-def test_cartpole_defaults_are_the_classic_bins_and_edges_clip():
+def test_cartpole_defaults_bin_the_pole_alone_and_edges_clip():
     table = QTable(CARTPOLE, 1, 0)
-    assert table.bins.tolist() == [8, 8, 10, 10] and table.q.shape == (6400, 2)
+    assert table.bins.tolist() == [1, 1, 6, 12] and table.q.shape == (72, 2)
     far = np.array([[-99, -99, -99, -99], [99, 99, 99, 99]], dtype=np.float32)
-    assert table.states(far).tolist() == [0, 6399]
+    assert table.states(far).tolist() == [0, 71]
+    # Angle bins of 0.07 rad, angular velocity bins of 0.145 rad/s; the cart is ignored.
+    obs = np.array([[2.0, -2.0, 0.01, 0.1], [0.0, 0.0, -0.08, -0.5]], dtype=np.float32)
+    assert table.states(obs).tolist() == [3 * 12 + 6, 1 * 12 + 2]
+
+
+def test_the_classic_bins_still_index_every_variable():
+    table = QTable(CARTPOLE, 1, 0, CLASSIC)
+    assert table.bins.tolist() == [8, 8, 10, 10] and table.q.shape == (6400, 2)
+    obs = np.array([[-99, -99, -99, -99], [99, 99, 99, 99], [0.1, -0.1, 0.01, -0.1]])
+    assert table.states(obs).tolist() == [0, 6399, 4 * 800 + 3 * 100 + 5 * 10 + 4]
 
 
 def batch(s, a, r, s2, terminated=False, truncated=False) -> Transitions:
@@ -51,12 +72,35 @@ def test_the_update_bootstraps_through_time_limits_but_not_through_true_ends():
         assert table.q[s, 0] == 0.0
 
 
-def test_epsilon_decays_per_episode_down_to_its_floor():
-    table = QTable(CARTPOLE, 1, 0, QTableSettings(epsilon=1.0, epsilon_decay=0.5, epsilon_min=0.1))
+def test_epsilon_decays_per_episode_down_to_its_floor_on_the_exponential_schedule():
+    settings = QTableSettings(
+        schedule="exponential", alpha=0.1, epsilon=1.0, epsilon_decay=0.5, epsilon_min=0.1
+    )
+    table = QTable(CARTPOLE, 1, 0, settings)
     table.end_episodes(1)
-    assert table.epsilon == 0.5
+    assert table.epsilon == 0.5 and table.alpha == 0.1
     table.end_episodes(10)
-    assert table.epsilon == 0.1
+    assert table.epsilon == 0.1 and table.alpha == 0.1
+
+
+def test_the_log_schedule_holds_both_rates_then_lowers_them_to_their_floors():
+    table = QTable(CARTPOLE, 1, 0)
+    table.end_episodes(24)  # 1 - log10(25 / 25) = 1
+    assert (table.epsilon, table.alpha) == (1.0, 1.0)
+    table.end_episodes(225)  # 1 - log10(250 / 25) = 0
+    assert (table.epsilon, table.alpha) == (0.01, 0.1)
+    table = QTable(CARTPOLE, 1, 0, QTableSettings(alpha=0.5, decay_episodes=10))
+    table.end_episodes(30)  # 1 - log10(31 / 10) = 0.51
+    assert table.epsilon == pytest.approx(1 - np.log10(3.1)) and table.alpha == 0.5
+    with pytest.raises(SettingsError, match="schedule must be one of log, exponential"):
+        make_brain("q-table:schedule=linear", brain_shape("cartpole"), None, 0)
+
+
+def test_a_loaded_table_goes_on_with_the_rates_of_its_episodes(tmp_path):
+    table = make_brain("q-table", brain_shape("cartpole"), 1, 0)
+    table.end_episodes(100)
+    loaded = load_brain(save_brain(table, tmp_path / "brain"))
+    assert (loaded.episodes, loaded.epsilon, loaded.alpha) == (100, table.epsilon, table.alpha)
 
 
 def test_bad_bins_are_one_line_errors():
@@ -71,6 +115,21 @@ def test_bad_bins_are_one_line_errors():
         QTable(shape, 1, 0, QTableSettings(low="a/b/c/d"))
     with pytest.raises(ValueError, match="use fewer bins"):
         QTable(brain_shape("flappy"), 1, 0, QTableSettings(bins="40/40/40/40/40/40/40"))
+
+
+def greedy_mean(table: QTable, seed: int) -> float:
+    """The greedy policy's mean over 100 fresh episodes (CartPole-v0's rule's count)."""
+    evaluation = Evaluation("cartpole", table.champion(), seed, SolveRule(100, 195, False))
+    evaluation.finish()
+    return evaluation.mean
+
+
+def test_the_defaults_learn_to_balance_195_steps_on_average_within_150_episodes():
+    table = make_brain("q-table", brain_shape("cartpole"), None, 1)
+    assert greedy_mean(table, 99) < 50  # an empty table breaks ties at random
+    arena = LearnerArena("cartpole", table, 1)
+    arena.run(Budget(max_episodes=150))  # about 8,000 steps, one cart
+    assert greedy_mean(table, 99) >= 195
 
 
 def test_q_learning_mean_return_rises_on_cartpole():
