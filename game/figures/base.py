@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
@@ -174,9 +175,17 @@ class EpisodeLog(Callback):
 class RaceRun:
     """One run of a learning figure: brains racing on one seed for their whole budget
     (no stop at the first solve, no champion checks: a figure charts training), each
-    lane's episodes logged."""
+    lane's episodes logged; `series` makes the run's curves of the logs."""
 
-    def __init__(self, scene_key: str, brains: tuple[str, ...], seed: int, budget: Budget) -> None:
+    def __init__(
+        self,
+        scene_key: str,
+        brains: tuple[str, ...],
+        seed: int,
+        budget: Budget,
+        series: Callable[[RaceRun], dict[str, list[float]]],
+    ) -> None:
+        self.series = series
         shape = brain_shape(scene_key)
         race = CompareArena(
             scene_key,
@@ -216,6 +225,9 @@ class RaceRun:
 
     def logged(self) -> dict[str, EpisodeLog]:
         return dict(zip(self.labels, self.logs, strict=True))
+
+    def result(self) -> dict[str, list[float]]:
+        return self.series(self)
 
 
 def first_at_most(values: list[float], limit: float) -> int | None:
