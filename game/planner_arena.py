@@ -19,22 +19,132 @@ every TAIL_EVERY ticks. The speed keys multiply the ticks, and so the sweeps. Ot
 planners think for THINK_SECONDS each tick, which keeps every frame short. Headless,
 planners think in long slices, as fast as they can.
 
-"Solved" is judged on the episodes the planner plays (a tree search cannot be checked
-apart from its thinking): its last `rule.episodes` episodes must pass the scene's rule.
-`eval_score` is the mean score of every episode played.
+"Solved" and `eval_score` mean what they mean for every other brain: the scene's rule on
+`rule.episodes` fresh episodes, and that check's mean. How a planner is checked, cheaply:
+- Dynamic programming acts by a fixed table once planned, so its champion (that table) gets
+  the learners' own greedy check (game/evaluation.py), once per plan, when planning ends.
+- A tree search learns nothing between moves: every episode it plays is a fresh episode
+  played by the same planner, so on CartPole and Flappy Bird (whose training episodes
+  are drawn as their checks are) each `rule.episodes` episodes it plays, one block after
+  another, are a check. A run that ends before a block is full, with no check yet, has
+  its block completed by fresh episodes from the EVALUATION stream, played by the planner
+  in a scene of its own (PlannerCheck); training is the same with or without them.
+- On a gridworld a check starts from every start in the maze's final form, which the
+  episodes played (random starts, the first form) do not: a block of them that passes
+  the rule only calls for a check, a PlannerCheck of `rule.episodes` fresh episodes, as
+  a good generation calls for an evolver's; and a run that ends unchecked is checked.
+A PlannerCheck thinks in slices, as training does, so the window keeps drawing.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections import deque
 
 import numpy as np
 
 from brains.base import Planner
 from game.arena import Arena, Budget, ChartSpec
-from game.colours import BLUE, GOLD, PINK
-from game.evaluation import TRAINING, episode_seed
+from game.colours import BLUE, GOLD, GREEN, PINK
+from game.evaluation import EVALUATION, TRAINING, episode_seed
+from game.scenes import SolveRule, make_scene
+
+
+class PlayedCheck:
+    """A check made of episodes the planner played: the scores and the rule's verdict, as
+    an Evaluation gives them."""
+
+    done = True
+
+    def __init__(self, scores: list[float], rule: SolveRule) -> None:
+        self.scores = np.array(scores, dtype=np.float64)
+        self.rule = rule
+
+    @property
+    def episodes_done(self) -> int:
+        return len(self.scores)
+
+    @property
+    def mean(self) -> float:
+        return float(self.scores.mean())
+
+    @property
+    def solved(self) -> bool:
+        return len(self.scores) == self.rule.episodes and self.rule.judge(self.scores)
+
+
+class PlannerCheck:
+    """A planner that plans in the scene itself plays fresh episodes in a check scene of
+    its own (independent episodes, every start of a maze, as Evaluation's), judged with
+    the scores of episodes it already played (`played`). Each advance() thinks for at
+    most about `seconds`, so the window keeps drawing; the planner's generator is put
+    back afterwards (`release`), so what it does in training is the same with or without
+    checks."""
+
+    def __init__(
+        self,
+        scene_name: str,
+        planner: Planner,
+        seed: int,
+        rule: SolveRule,
+        played: list[float],
+        seconds: float,
+    ) -> None:
+        self.planner, self.rule, self.seconds = planner, rule, seconds
+        self.played = np.array(played, dtype=np.float64)
+        fresh = rule.episodes - len(played)
+        assert fresh > 0, "a check of played episodes alone is a PlayedCheck"
+        self.scene = make_scene(scene_name, fresh, capped=True, independent=True)
+        self.scene.reset(seed)
+        rng = getattr(planner, "rng", None)
+        self._rng_state = None if rng is None else rng.bit_generator.state
+        planner.attach(self.scene)
+
+    def release(self) -> None:
+        """Put the planner's generator back as it was before the check."""
+        if self._rng_state is not None:
+            self.planner.rng.bit_generator.state = self._rng_state  # type: ignore[attr-defined]
+
+    @property
+    def done(self) -> bool:
+        return self.scene.all_done
+
+    @property
+    def episodes_done(self) -> int:
+        return len(self.played) + int(np.count_nonzero(~self.scene.alive))
+
+    def advance(self, max_ticks: int) -> bool:
+        """Think and play up to `max_ticks` moves within about `seconds`; True once
+        every episode is over."""
+        scene, planner = self.scene, self.planner
+        deadline = time.perf_counter() + self.seconds
+        for _ in range(max_ticks):
+            if scene.all_done:
+                break
+            if not planner.think(max(deadline - time.perf_counter(), 0.0)):
+                break  # out of time for this slice: the next call goes on thinking
+            scene.step(planner.act(scene.observe()))
+            if time.perf_counter() >= deadline:
+                break
+        return scene.all_done
+
+    def finish(self) -> None:
+        self.seconds = math.inf
+        while not self.advance(10_000):
+            pass
+
+    @property
+    def scores(self) -> np.ndarray:
+        return np.concatenate([self.played, self.scene.scores.astype(np.float64)])
+
+    @property
+    def mean(self) -> float:
+        return float(self.scores.mean())
+
+    @property
+    def solved(self) -> bool:
+        return self.done and self.rule.judge(self.scores)
 
 
 class PlannerArena(Arena):
@@ -58,7 +168,10 @@ class PlannerArena(Arena):
         self._decided = False
         self._thought = False
         self._restarts = 0
-        self._played: deque[float] = deque(maxlen=self.rule.episodes)
+        self._played: list[float] = []  # scores of the block of episodes under way
+        self._checked = False  # has the current plan had a check?
+        # Are the episodes played drawn as a check's are? Not a maze's (see the top).
+        self._played_is_check = not self.scene.spec.one_hot
         self._recent: deque[float] = deque(maxlen=self.AVERAGE_OVER)
         self._score_sum = 0.0
         self._sweeps_seen = 0
@@ -84,7 +197,8 @@ class PlannerArena(Arena):
         # The values spread again, at the pace the eye follows, after a maze changes too.
         self._spread_until = getattr(self.brain, "sweeps", 0) + self._span
         self._decided = False
-        self._played.clear()
+        self._played = []
+        self._checked = False  # a new plan, to be checked afresh
 
     def _front_span(self) -> int:
         """Sweeps the values take to reach every cell: the most moves from any cell to a
@@ -171,6 +285,9 @@ class PlannerArena(Arena):
             scene.reset_agents(ended)
         elif scene.all_done:
             self._restart_scene()
+        if self._tables and self._decided and not self._checked and self.evaluation is None:
+            self._checked = True  # planned: its table is the champion, checked once
+            self.start_evaluation()
         version = getattr(scene, "layout_version", 0)
         if self._tables and version != self._layout_version:
             self._layout_version = version
@@ -189,25 +306,64 @@ class PlannerArena(Arena):
             metrics.record("return", metrics.env_steps, float(value))
             metrics.record("return_average", metrics.env_steps, float(np.mean(self._recent)))
             metrics.record("score", metrics.episodes, float(score))
-        metrics.eval_score = self._score_sum / metrics.episodes
-        metrics.record("eval_score", metrics.episodes, metrics.eval_score)
-        full = len(self._played) == self._played.maxlen
-        if full and not metrics.solved and self.rule.judge(np.array(self._played)):
-            metrics.solved = True
-            metrics.solved_at = {
-                "generation": 0,
-                "episodes": metrics.episodes,
-                "env_steps": metrics.env_steps,
-                "seconds": round(metrics.busy, 2),
-                "training_seconds": round(metrics.busy, 2),
-            }
+            if len(self._played) == self.rule.episodes:
+                self._block_played()
+        metrics.record("mean_score", metrics.episodes, self.mean_score)
         for callback in self.callbacks:
             callback.on_episodes_end(self, int(np.count_nonzero(ended)))
+
+    @property
+    def mean_score(self) -> float | None:
+        """The mean score of every episode played (not a check: see eval_score)."""
+        episodes = self.metrics.episodes
+        return self._score_sum / episodes if episodes else None
+
+    # -- checks ----------------------------------------------------------------------------
+
+    def _block_played(self) -> None:
+        """`rule.episodes` episodes played since the last block: a check, or a call for one."""
+        block, self._played = self._played, []
+        if not self.checks or self._tables or self.evaluation is not None:
+            return  # a table is checked when planned; a check under way is enough
+        if self._played_is_check:
+            self.evaluation = PlayedCheck(block, self.rule)
+            self._finish_evaluation()
+        elif self.rule.judge(np.array(block)):
+            self._start_planner_check([])
+
+    def _start_planner_check(self, played: list[float]) -> None:
+        seed = episode_seed(self.seed, EVALUATION, self._evaluations)
+        self._evaluations += 1
+        seconds = self.HEADLESS_THINK_SECONDS if self.headless else self.THINK_SECONDS
+        self.evaluation = PlannerCheck(
+            self.scene_name, self.brain, seed, self.rule, played, seconds
+        )
+
+    def _finish_evaluation(self) -> None:
+        check = self.evaluation
+        super()._finish_evaluation()
+        self._checked = True
+        if isinstance(check, PlannerCheck):
+            check.release()
+            self.brain.attach(self.scene)  # back to training, between two moves
+            self._decided = False
 
     # -- what the window and the results show --------------------------------------------
 
     def evaluate_champion(self) -> None:
-        """Nothing to do: a planner is judged on the episodes it played."""
+        """Finish a check under way; else, if the plan has had none, check it now: a
+        table greedily, a tree search on the block of episodes under way completed by
+        fresh ones (on a maze, on fresh episodes alone)."""
+        if self.evaluation is None and not self._checked and self.checks and self._thought:
+            if self._tables:
+                self.start_evaluation()
+            else:
+                played = self._played if self._played_is_check else []
+                self._played = []
+                self._start_planner_check(played)
+        if self.evaluation is not None:
+            self.evaluation.finish()
+            self._finish_evaluation()
 
     def has_learned(self) -> bool:
         return self._thought
@@ -228,24 +384,30 @@ class PlannerArena(Arena):
         mode = "step (N)" if self.stepping else "continuous"
         if self._decided and getattr(self.brain, "paced", False):
             mode = "done, walking"
-        mean = "-" if m.eval_score is None else f"{m.eval_score:.0f}"
+        mean = "-" if self.mean_score is None else f"{self.mean_score:.0f}"
         status = getattr(self.brain, "status", lambda: [])()
-        solved = [("Solved", f"episode {m.solved_at['episodes']}")] if m.solved_at else []
+        checks = self.check_status()
+        if m.solved_at and self.evaluation is None:
+            checks = [("Solved", f"episode {m.solved_at['episodes']}")]
         return [
             *status,
             ("Mode", mode),
             ("Episodes", f"{m.episodes:,}"),
             ("Mean score", mean),
-            *solved,
+            *checks,
         ]
 
     def charts(self) -> list[ChartSpec]:
-        unit = self.scene.spec.score_name
+        unit, word = self.scene.spec.score_name, self.scene.spec.episode_name
         charts = [
             ChartSpec(
                 f"Score per episode ({unit})",
                 "episode",
-                (("score", "score", BLUE), ("eval_score", "mean so far", PINK)),
+                (
+                    ("score", "score", BLUE),
+                    ("mean_score", "mean so far", GREEN),
+                    ("eval_score", f"check ({self.rule.episodes} {word}s)", PINK),
+                ),
             )
         ]
         if hasattr(self.brain, "sweeps"):

@@ -14,10 +14,13 @@ from brains.mcts import MCTS, MCTSSettings, play_episodes
 from brains.registry import make_brain
 from brains.settings import SettingsError
 from brains.storage import load_brain, save_brain
-from game.arena import Budget, brain_shape
+from game.arena import Budget, Callback, brain_shape
 from game.experiment import make_arena
 from game.scenes.cartpole import CartPoleScene
 from game.scenes.flappy import FlappyScene
+from game.training import train
+
+SHAPE = BrainShape(4, 2, "cartpole")
 
 
 def mcts(scene: str, seed: int = 0, n_actions: int = 2, obs_dim: int = 4, **settings) -> MCTS:
@@ -376,3 +379,70 @@ def test_a_saved_tree_search_can_be_watched(tmp_path):
     for _ in range(30):
         arena.tick()
     assert arena.metrics.env_steps == 30
+
+
+# -- "solved" and eval_score: the scene's rule on rule.episodes fresh episodes ------------
+
+
+class Checks(Callback):
+    def __init__(self) -> None:
+        self.scores: list[np.ndarray] = []
+
+    def on_evaluation_end(self, arena, evaluation) -> None:
+        self.scores.append(np.array(evaluation.scores))
+
+
+def test_a_short_runs_check_is_completed_by_fresh_episodes_and_agrees_with_the_rule():
+    # A search too small to balance (2 rollouts a move, none of them looking past the
+    # next step), so the check is quick: its 3 episodes and 17 fresh ones make the rule's 20.
+    planner = make_brain("mcts:simulations=2,depth=0,rollouts_per_action=1", SHAPE, None, 0)
+    checks = Checks()
+    arena = make_arena("cartpole", planner, 0, callbacks=(checks,))
+    result = train(arena, Budget(max_episodes=3), out=None, progress=False)
+    (scores,) = checks.scores
+    played = [float(y) for y in arena.metrics.series["score"].arrays()[1]]
+    assert len(scores) == arena.rule.episodes == 20 and list(scores[:3]) == played
+    assert result["eval_score"] == pytest.approx(scores.mean())
+    assert result["solved"] is arena.rule.judge(scores) is False
+    assert planner.scene is arena.scene  # back in the live scene after its check
+
+
+def test_every_block_of_episodes_played_on_cartpole_is_a_check():
+    planner = make_brain("mcts:simulations=2,depth=0,rollouts_per_action=1", SHAPE, None, 0)
+    checks = Checks()
+    arena = make_arena("cartpole", planner, 0, callbacks=(checks,))
+    arena.run(Budget(max_episodes=40))
+    played = np.array([float(y) for y in arena.metrics.series["score"].arrays()[1]])
+    assert len(checks.scores) == 2  # episodes 1-20 and 21-40, none counted twice
+    assert np.array_equal(np.concatenate(checks.scores), played)
+    assert arena.metrics.eval_score == pytest.approx(played[20:].mean())
+    arena.evaluate_champion()  # checked already: nothing more to play
+    assert len(checks.scores) == 2
+
+
+def test_a_maze_is_checked_from_every_start():
+    # Played episodes start at random; a check starts once from each of the 14 starts. A
+    # block of played episodes that passes calls for one.
+    key = "gridworld:sutton-4x4"
+    checks = Checks()
+    arena = make_arena(key, make_brain("mcts", brain_shape(key), None, 0), 0, callbacks=(checks,))
+    arena.run(Budget(max_episodes=20))
+    (scores,) = checks.scores
+    assert len(scores) == 14 and arena.metrics.solved and arena.metrics.eval_score == 100
+    assert arena.metrics.solved_at["episodes"] == 14
+
+
+def test_training_is_the_same_with_or_without_a_check():
+    # With nothing to tell its moves apart, this search breaks every tie by its generator;
+    # a check plays with that generator and puts it back.
+    runs = []
+    for check in (True, False):
+        planner = make_brain("mcts:simulations=2,depth=0,rollouts_per_action=1", SHAPE, None, 0)
+        arena = make_arena("cartpole", planner, 0)
+        arena.run(Budget(max_episodes=3))
+        if check:
+            arena.evaluate_champion()
+            assert arena.metrics.eval_score is not None
+        arena.run(Budget(max_episodes=8))
+        runs.append(arena.metrics.series["score"].arrays()[1].tolist())
+    assert runs[0] == runs[1]

@@ -12,7 +12,7 @@ from test_cli import main_py
 from brains.base import Planner
 from brains.greedy import greedy_actions
 from brains.registry import make_brain
-from game.arena import Budget, brain_shape
+from game.arena import Budget, Callback, brain_shape
 from game.experiment import make_arena
 from game.planner_arena import PlannerArena
 from game.scenes import make_scene
@@ -136,7 +136,8 @@ def test_train_prints_the_values_one_list_per_row_with_null_walls(tmp_path):
     assert result.returncode == 0, result.stderr
     line = json.loads(result.stdout)
     assert line["scene"] == "gridworld:dyna-maze" and line["episodes"] == 3
-    assert line["eval_score"] == 100 and line["solved"] is False  # 5 episodes make the rule
+    # 3 episodes played, but the plan's check is the rule's 5 fresh episodes, as a learner's.
+    assert line["eval_score"] == 100 and line["solved"] is True
     assert len(line["values"]) == 6 and all(len(row) == 9 for row in line["values"])
     assert line["values"][1][2] is None and line["values"][0][8] == 0.0
 
@@ -206,7 +207,29 @@ def test_a_simulator_planner_runs_in_the_planner_arena_unchanged():
     assert planner.calls == 30 and planner.moves == 10 and arena.metrics.env_steps == 10
     assert arena.scene.steps[0] == 10  # thinking never moved the live cart
     arena.run(Budget(max_episodes=2))
-    assert arena.metrics.episodes == 2 and arena.metrics.eval_score > 20
+    assert arena.metrics.episodes == 2 and arena.mean_score > 20
+    assert arena.metrics.eval_score is None  # 2 episodes are no check: CartPole's takes 20
+    # At the end of a run the 2 played are completed by 18 fresh episodes, in a scene of
+    # the check's own; the planner comes back to the live cart.
+    checks = []
+    arena.callbacks.append(type("Seen", (Callback,), {"on_evaluation_end": on_end(checks)})())
+    arena.evaluate_champion()
+    assert planner.scene is arena.scene and arena.evaluation is None
+    (scores,) = checks
+    assert len(scores) == 20 and list(scores[:2]) == played_scores(arena)
+    assert arena.metrics.eval_score == pytest.approx(scores.mean())
+    assert not arena.metrics.solved and scores.mean() < 475  # it only pushes toward the lean
+
+
+def on_end(seen: list):
+    def record(self, arena, evaluation) -> None:
+        seen.append(evaluation.scores)
+
+    return record
+
+
+def played_scores(arena) -> list[float]:
+    return [float(y) for y in arena.metrics.series["score"].arrays()[1]]
 
 
 def test_learners_and_planners_share_one_greedy_choice():
