@@ -24,19 +24,29 @@ def weight_shape(shape: BrainShape) -> tuple[int, int]:
 class LinearPolicy:
     """weights[C, obs_dim, k]; row i of the observations is played by candidate i // repeat."""
 
-    def __init__(self, weights: np.ndarray, repeat: int = 1) -> None:
+    def __init__(self, weights: np.ndarray, repeat: int = 1, shared: bool | None = None) -> None:
         self.weights = weights
         self.repeat = repeat
+        self.shared = len(weights) == 1 if shared is None else shared
 
     def act(self, observations: np.ndarray) -> np.ndarray:
-        if len(self.weights) == 1:
+        if self.shared:
             scores = observations @ self.weights[0]
         else:
-            per_row = np.repeat(self.weights, self.repeat, axis=0)
+            per_row = self.weights
+            if self.repeat > 1:
+                per_row = np.repeat(per_row, self.repeat, axis=0)
             scores = np.matmul(observations[:, None, :], per_row)[:, 0, :]
         if scores.shape[1] == 1:
             return (scores[:, 0] > 0).astype(np.int64)
         return scores.argmax(axis=1)
+
+    def subset(self, agents: np.ndarray) -> LinearPolicy:
+        """The policy of these agents alone (row i acts for agent agents[i]), computed as
+        the whole computes it, so its actions are the same to the last bit."""
+        if self.shared:
+            return self
+        return LinearPolicy(self.weights[agents // self.repeat], shared=False)
 
 
 def mean_per_candidate(fitness: np.ndarray, candidates: int, repeat: int) -> np.ndarray:

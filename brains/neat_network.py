@@ -244,6 +244,9 @@ class BatchedNetworks:
         self.n_inputs = len(records[0]["inputs"])
         self.n_outputs = len(records[0]["outputs"])
         self.count = len(records)
+        # One network acting for every agent runs as matrix products; several, as one
+        # weighted sum over all their links (`subset` keeps that even for one network).
+        self.single = self.count == 1
         plans = [_plan(record) for record in records]
         hidden = max(len(plan[0]) for plan in plans) - self.n_inputs - self.n_outputs
         # Slots: inputs, outputs, hidden nodes, then one scratch slot for padding.
@@ -310,7 +313,7 @@ class BatchedNetworks:
     def outputs(self, observations: np.ndarray) -> np.ndarray:
         """Outputs[N, n_outputs] for observations[N, n_inputs]."""
         rows = len(observations)
-        if self.count not in (1, rows):
+        if not (self.single or self.count == rows):
             raise ValueError(f"{self.count} networks cannot act for {rows} agents")
         values = np.zeros((rows, self.slots))
         values[:, : self.n_inputs] = observations
@@ -319,7 +322,7 @@ class BatchedNetworks:
         # so the largest is a defined action.
         with np.errstate(all="ignore"):
             for layer in self.layers:
-                if self.count == 1:
+                if self.single:
                     total = values[:, layer.rows] @ layer.weights
                 else:  # one weighted sum over every link of every network: cheaper than P matmuls
                     contributions = values.ravel().take(layer.sources) * layer.link_weights
@@ -335,11 +338,45 @@ class BatchedNetworks:
                 # Saturate, so one network's matrix (zeros where links are absent) gives
                 # what the batched sum gives: inf * 0 would be NaN there.
                 result = np.nan_to_num(result, copy=False, nan=0.0)
-                if self.count == 1:
+                if self.single:
                     values[:, layer.targets[0]] = result
                 else:  # a flat scatter is an order of magnitude cheaper than values[i, j] = r
                     values.reshape(-1)[layer.flat_targets] = result.ravel()
         return values[:, self.n_inputs : self.n_inputs + self.n_outputs]
+
+    def subset(self, networks: np.ndarray) -> BatchedNetworks:
+        """These networks alone (sorted indices), network i of the result being
+        networks[i] here. Their links keep their order, so each node sums its inputs in
+        the same order and gives the same outputs to the last bit."""
+        if self.single:
+            return self
+        part = object.__new__(BatchedNetworks)
+        part.n_inputs, part.n_outputs, part.slots = self.n_inputs, self.n_outputs, self.slots
+        part.count, part.single = len(networks), False
+        part._nodes = [self._nodes[i] for i in networks]
+        part.layers = [self._layer_subset(layer, networks) for layer in self.layers]
+        return part
+
+    def _layer_subset(self, layer: _Layer, networks: np.ndarray) -> _Layer:
+        width = layer.bias.shape[1]
+        owner = layer.sources // self.slots  # the network of each link
+        keep = np.isin(owner, networks)
+        place = np.searchsorted(networks, owner[keep])  # its index in the subset
+        targets = layer.targets[networks]
+        return _Layer(
+            layer.weights,
+            layer.rows,
+            place * self.slots + layer.sources[keep] % self.slots,
+            place * width + layer.sinks[keep] % width,
+            layer.link_weights[keep],
+            layer.bias[networks],
+            layer.response[networks],
+            targets,
+            (np.arange(len(networks))[:, None] * self.slots + targets).ravel(),
+            tuple(
+                (name, None if mask is None else mask[networks]) for name, mask in layer.activations
+            ),
+        )
 
 
 def _plan(record: dict[str, Any]) -> tuple[dict[int, int], list[list[int]], dict[int, list]]:
@@ -369,3 +406,7 @@ class NEATPolicy:
 
     def act(self, observations: np.ndarray) -> np.ndarray:
         return self.networks.outputs(np.asarray(observations, dtype=np.float64)).argmax(axis=1)
+
+    def subset(self, agents: np.ndarray) -> NEATPolicy:
+        """The networks of these agents alone, row i acting for agent agents[i]."""
+        return self if self.networks.single else NEATPolicy(self.networks.subset(agents))

@@ -46,13 +46,17 @@ class MLPShape:
 
 def forward(shape: MLPShape, genomes: np.ndarray, observations: np.ndarray) -> np.ndarray:
     """Outputs[P, n_actions] of genome p on observation p (genomes[P] or one shared genome[1])."""
-    return _forward(shape.layers(genomes), observations)
+    return _forward(shape.layers(genomes), observations, len(genomes) == 1)
 
 
-def _forward(layers: list[tuple[np.ndarray, np.ndarray]], observations: np.ndarray) -> np.ndarray:
+def _forward(
+    layers: list[tuple[np.ndarray, np.ndarray]], observations: np.ndarray, shared: bool
+) -> np.ndarray:
+    """`shared`: one genome for every row (one matrix product), else genome p for row p
+    (a batched product, whose row p depends on nothing but genome p and observation p)."""
     x = observations
     for i, (weights, bias) in enumerate(layers):
-        if weights.shape[0] == 1:
+        if shared:
             x = x @ weights[0] + bias[0]
         else:
             x = np.matmul(x[:, None, :], weights)[:, 0, :] + bias
@@ -64,12 +68,20 @@ def _forward(layers: list[tuple[np.ndarray, np.ndarray]], observations: np.ndarr
 class NetworkPolicy:
     """Genome p acts for agent p; with a single genome, it acts for every agent."""
 
-    def __init__(self, shape: MLPShape, genomes: np.ndarray) -> None:
+    def __init__(self, shape: MLPShape, genomes: np.ndarray, shared: bool | None = None) -> None:
         if genomes.ndim != 2 or genomes.shape[1] != shape.n_weights:
             raise ValueError(f"genomes must be [P, {shape.n_weights}], got {genomes.shape}")
         self.shape = shape
         self.genomes = genomes
+        self.shared = len(genomes) == 1 if shared is None else shared
         self._layers = shape.layers(genomes)  # views, made once rather than every tick
 
     def act(self, observations: np.ndarray) -> np.ndarray:
-        return _forward(self._layers, observations).argmax(axis=1)
+        return _forward(self._layers, observations, self.shared).argmax(axis=1)
+
+    def subset(self, agents: np.ndarray) -> NetworkPolicy:
+        """The policy of these agents alone, row i acting for agent agents[i], with the
+        same arithmetic as the whole (so the same actions, to the last bit)."""
+        if self.shared:
+            return self
+        return NetworkPolicy(self.shape, self.genomes[agents], shared=False)

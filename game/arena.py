@@ -224,11 +224,17 @@ class EvolutionArena(Arena):
     generation on a fresh course each time (so champions generalise), with the champion
     checked on unseen courses whenever it reaches the solve threshold in training."""
 
+    # Only the living are observed and run through their networks: late in a generation a
+    # few birds of a thousand fly on. Off, every agent is (the same actions, more work).
+    LIVING_ONLY = True
+
     def __init__(self, scene_name: str, brain: Evolver, seed: int, **kwargs) -> None:
         super().__init__(scene_name, brain, seed, brain.population_size, **kwargs)
         self.brain: Evolver = brain
         self.last_generation_best_score = 0.0
         self._policy: Policy | None = None
+        # (the living agents, the policy of those alone), made again when one dies
+        self._acting: tuple[np.ndarray, Policy] | None = None
 
     @property
     def generation(self) -> int:
@@ -250,15 +256,30 @@ class EvolutionArena(Arena):
         if self._policy is None:
             self._policy = self.brain.ask()
             self.scene.reset(self.next_course_seed)
+            self._acting = None
         scene = self.scene
-        living = int(np.count_nonzero(scene.alive))
-        _, terminated, truncated = scene.step(self._policy.act(scene.observe()))
-        self.metrics.env_steps += living
+        living = scene.living()
+        _, terminated, truncated = scene.step(self._actions(living))
+        self.metrics.env_steps += len(living)
         ended = terminated | truncated
-        if ended.any():
+        if np.count_nonzero(ended):
             self.metrics.episode_scores(scene.scores[ended])
-        if scene.all_done:
-            self._end_generation()
+            if scene.all_done:
+                self._end_generation()
+
+    def _actions(self, living: np.ndarray) -> np.ndarray:
+        """Every agent's action, computed for the living alone. Within a generation agents
+        only ever die, so the living are the same set until their number drops."""
+        policy, scene = self._policy, self.scene
+        assert policy is not None
+        subset = getattr(policy, "subset", None)
+        if not self.LIVING_ONLY or subset is None or len(living) == scene.n:
+            return policy.act(scene.observe())
+        if self._acting is None or len(self._acting[0]) != len(living):
+            self._acting = (living, subset(living))
+        actions = np.zeros(scene.n, dtype=np.int64)
+        actions[living] = self._acting[1].act(scene.observe(living))
+        return actions
 
     def _end_generation(self) -> None:
         scene, metrics = self.scene, self.metrics

@@ -91,9 +91,15 @@ class Scene(ABC):
         terminated/truncated are True only on the tick an agent's episode ends.
         """
 
+    def living(self) -> np.ndarray:
+        """Indices of the agents whose episodes go on."""
+        return np.flatnonzero(self.alive)
+
     @abstractmethod
-    def observe(self) -> np.ndarray:
-        """float32[N, obs_dim], a fresh array; rows of agents that are done mean nothing."""
+    def observe(self, agents: np.ndarray | None = None) -> np.ndarray:
+        """float32[N, obs_dim], a fresh array; rows of agents that are done mean nothing.
+        Given `agents` (indices), the rows of those agents alone: a population with few
+        birds left alive is observed at the cost of the few."""
 
     @abstractmethod
     def snapshot(self) -> Any:
@@ -118,4 +124,4 @@ class Scene(ABC):
 
     @property
     def all_done(self) -> bool:
-        return not self.alive.any()
+        return not np.count_nonzero(self.alive)  # a C call: ndarray.any() costs 4 times more

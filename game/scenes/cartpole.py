@@ -151,8 +151,9 @@ class CartPoleScene(Scene):
             self.alive = live & ~terminated
         return rewards, terminated, truncated
 
-    def observe(self) -> np.ndarray:
-        return self.state.T.astype(np.float32)
+    def observe(self, agents: np.ndarray | None = None) -> np.ndarray:
+        state = self.state if agents is None else self.state[:, agents]
+        return state.T.astype(np.float32)
 
     def cart_states(self) -> np.ndarray:
         """The state as [N, 4] float64, a row per cart (a view, not a copy)."""

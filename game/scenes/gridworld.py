@@ -244,9 +244,10 @@ class GridWorldScene(Scene):
             self._set_layout(1)
         return rewards, terminated, truncated
 
-    def observe(self) -> np.ndarray:
-        observations = np.zeros((self.n, self.rows * self.cols), dtype=np.float32)
-        observations[np.arange(self.n), self.cell] = 1.0
+    def observe(self, agents: np.ndarray | None = None) -> np.ndarray:
+        cells = self.cell if agents is None else self.cell[agents]
+        observations = np.zeros((len(cells), self.rows * self.cols), dtype=np.float32)
+        observations[np.arange(len(cells)), cells] = 1.0
         return observations
 
     def states(self) -> np.ndarray:
