@@ -296,8 +296,11 @@ class App:
             )
         mouse = pygame.mouse.get_pos() if pygame.mouse.get_focused() else None
         self.chart_rects = chart_rects
+        rendered = False  # one chart rendered a frame: a generation's end changes them all
         for chart, rect in zip(self.charts, chart_rects, strict=True):
-            chart.draw(screen, rect, self.arena.metrics, mouse=mouse)  # hover: values under it
+            rendered |= chart.draw(  # hover: the values under the mouse
+                screen, rect, self.arena.metrics, mouse=mouse, may_wait=rendered
+            )
         card = self.arena.card() if self.plays else None
         if card is not None:
             draw_card(screen, where.game, card)

@@ -235,6 +235,7 @@ class EvolutionArena(Arena):
         self._policy: Policy | None = None
         # (the living agents, the policy of those alone), made again when one dies
         self._acting: tuple[np.ndarray, Policy] | None = None
+        self._fitness: np.ndarray | None = None  # of a generation bred but not yet reported
 
     @property
     def generation(self) -> int:
@@ -245,7 +246,7 @@ class EvolutionArena(Arena):
     def between_generations(self) -> bool:
         """Has one generation ended (and its champion's check, if any) and the next not
         begun? The next tick starts it, on `next_course_seed`."""
-        return self._policy is None and self.evaluation is None
+        return self._policy is None and self.evaluation is None and self._fitness is None
 
     @property
     def next_course_seed(self) -> int:
@@ -253,6 +254,9 @@ class EvolutionArena(Arena):
         return episode_seed(self.seed, TRAINING, self.metrics.generations)
 
     def train_tick(self) -> None:
+        if self._fitness is not None:  # the generation that ended last tick, reported
+            self._report_generation()
+            return
         if self._policy is None:
             self._policy = self.brain.ask()
             self.scene.reset(self.next_course_seed)
@@ -266,6 +270,9 @@ class EvolutionArena(Arena):
             self.metrics.episode_scores(scene.scores[ended])
             if scene.all_done:
                 self._end_generation()
+
+    def finished(self, budget: Budget) -> bool:
+        return self._fitness is None and super().finished(budget)  # reported, then done
 
     def _actions(self, living: np.ndarray) -> np.ndarray:
         """Every agent's action, computed for the living alone. Within a generation agents
@@ -282,11 +289,18 @@ class EvolutionArena(Arena):
         return actions
 
     def _end_generation(self) -> None:
-        scene, metrics = self.scene, self.metrics
-        fitness = scene.returns.copy()
-        self.brain.tell(fitness)
+        """Breed, on the tick the last agent's episode ends. The generation is reported on
+        the next tick (_report_generation): in the window breeding a thousand genomes and
+        redrawing the charts then fall on two frames, not one."""
+        self._fitness = self.scene.returns.copy()
+        self.brain.tell(self._fitness)
         self._policy = None
         self._champion_evaluated = False
+
+    def _report_generation(self) -> None:
+        scene, metrics, fitness = self.scene, self.metrics, self._fitness
+        assert fitness is not None
+        self._fitness = None
         metrics.generations += 1
         g = metrics.generations
         self.last_generation_best_score = float(scene.scores.max())

@@ -403,18 +403,26 @@ class Chart:
         rect: pygame.Rect,
         metrics: Metrics,
         mouse: tuple[int, int] | None = None,
-    ) -> None:
+        may_wait: bool = False,
+    ) -> bool:
         """Blit the chart into rect, rendering it again only if the metrics or the size
         changed; with `mouse` (in target's coordinates) over the plot, a guide line and
-        the value of every series at that x are drawn on top."""
+        the value of every series at that x are drawn on top. With `may_wait`, a chart
+        whose size is unchanged shows its last rendering for one more frame rather than
+        render now (the window renders one chart a frame when several changed at once).
+        True if it rendered."""
         key = (rect.size, metrics.version)
-        if key != self._key or self._cache is None:
+        stale = key != self._key or self._cache is None
+        waits = may_wait and self._key is not None and self._key[0] == rect.size
+        if stale and not waits:
             self._cache = self._render(rect.size, metrics)
             self._key = key
+        assert self._cache is not None
         target.blit(self._cache, rect.topleft)
         self.hovered = []
         if mouse is not None:
             self._draw_hover(target, rect, mouse)
+        return stale and not waits
 
     # -- rendering into the cache ---------------------------------------------------------
 
