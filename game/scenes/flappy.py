@@ -115,8 +115,8 @@ class FlappyScene(Scene):
         self.passed = 0  # pipes whose centre the birds have passed
         self._gaps = np.empty((courses, 0))
         self._living: np.ndarray | None = None
-        self._edges_key: tuple[int, int] | None = None  # (seed, pipe) of the edges below
-        self._edges = np.zeros(4)
+        self._edges_key: tuple[int, int, int] | None = None  # (seed, courses, pipe) of:
+        self._edges = np.zeros((courses, 4))
 
     # -- the course ---------------------------------------------------------------
 
@@ -191,7 +191,7 @@ class FlappyScene(Scene):
         live = self.alive
         flying = self.living()
         vy = np.minimum(self.vy[flying] + GRAVITY, MAX_FALL_SPEED)
-        vy[np.asarray(actions)[flying] == FLAP] = FLAP_VELOCITY
+        vy[actions[flying] == FLAP] = FLAP_VELOCITY
         y = self.y[flying] + vy
         self.vy[flying] = vy  # the dead stay where they fell
         self.y[flying] = y
@@ -214,10 +214,10 @@ class FlappyScene(Scene):
         hit = (y < low) | (y > high)
         crashed = flying[hit]
         terminated = np.zeros(self.n, dtype=bool)  # np.zeros: zeros_like costs 4 times more
-        terminated[crashed] = True
-
         rewards = np.where(live, ALIVE_REWARD + PIPE_REWARD * scored, 0.0)
-        rewards[crashed] = DEATH_REWARD
+        if len(crashed):  # most ticks nobody crashes: two calls saved
+            terminated[crashed] = True
+            rewards[crashed] = DEATH_REWARD
         self.returns += rewards  # the dead add 0.0: their returns stay as they were
         self.steps += live
         survivors = live & ~terminated if len(crashed) else live
@@ -247,18 +247,17 @@ class FlappyScene(Scene):
         return obs
 
     def _gap_edges(self, index: int, agents: np.ndarray | None) -> np.ndarray:
-        """The next two gaps' edges, scaled as heights are: [4] on one course (the same
-        for every bird, so made once a tick), else [birds, 4]."""
-        if self.courses > 1:
-            first, second = self._bird_gaps(index, agents), self._bird_gaps(index + 1, agents)
-            edges = np.stack([first, first + GAP_SIZE, second, second + GAP_SIZE], axis=1)
-            return edges * (2.0 / GROUND_Y)
-        key = (self.seed, index)
+        """The next two gaps' edges, scaled as heights are: [4] on one course, else
+        [birds, 4]. Made once per pipe, not once a tick: they change only when the birds
+        clear a pipe."""
+        key = (self.seed, self.courses, index)
         if self._edges_key != key:
-            first, second = self.gap_top(index), self.gap_top(index + 1)
-            edges = np.array([first, first + GAP_SIZE, second, second + GAP_SIZE])
-            self._edges, self._edges_key = edges * (2.0 / GROUND_Y), key
-        return self._edges
+            first, second = self.gap_tops(index), self.gap_tops(index + 1)
+            edges = np.stack([first, first + GAP_SIZE, second, second + GAP_SIZE], axis=1)
+            self._edges, self._edges_key = edges * (2.0 / GROUND_Y), key  # [courses, 4]
+        if self.courses == 1:
+            return self._edges[0]
+        return self._edges[self.course_of if agents is None else self.course_of[agents]]
 
     def snapshot(self) -> FlappySnapshot:
         return FlappySnapshot(
