@@ -23,12 +23,13 @@ planners think in long slices, as fast as they can.
 `rule.episodes` fresh episodes, and that check's mean. How a planner is checked, cheaply:
 - Dynamic programming acts by a fixed table once planned, so its champion (that table) gets
   the learners' own greedy check (game/evaluation.py), once per plan, when planning ends.
-- A tree search learns nothing between moves: every episode it plays is a fresh episode
-  played by the same planner, so on CartPole and Flappy Bird (whose training episodes
-  are drawn as their checks are) each `rule.episodes` episodes it plays, one block after
-  another, are a check. A run that ends before a block is full, with no check yet, has
-  its block completed by fresh episodes from the EVALUATION stream, played by the planner
-  in a scene of its own (PlannerCheck); training is the same with or without them.
+- A tree search explores nothing on purpose: every move it plays is its best, as in a
+  check, and every episode is a fresh one. So on CartPole and Flappy Bird (whose
+  training episodes are drawn as their checks are) each `rule.episodes` episodes it
+  plays, one block after another, are a check. A run that ends before a block is full,
+  with no check yet, has its block completed by fresh episodes from the EVALUATION
+  stream, played by a copy of the planner in a scene of its own (PlannerCheck):
+  training is the same with or without them.
 - On a gridworld a check starts from every start in the maze's final form, which the
   episodes played (random starts, the first form) do not: a block of them that passes
   the rule only calls for a check, a PlannerCheck of `rule.episodes` fresh episodes, as
@@ -38,6 +39,7 @@ A PlannerCheck thinks in slices, as training does, so the window keeps drawing.
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections import deque
@@ -78,9 +80,9 @@ class PlannerCheck:
     """A planner that plans in the scene itself plays fresh episodes in a check scene of
     its own (independent episodes, every start of a maze, as Evaluation's), judged with
     the scores of episodes it already played (`played`). Each advance() thinks for at
-    most about `seconds`, so the window keeps drawing; the planner's generator is put
-    back afterwards (`release`), so what it does in training is the same with or without
-    checks."""
+    most about `seconds`, so the window keeps drawing. A copy of the planner plays them:
+    its generator and whatever it keeps from move to move stay as they were, so what it
+    does in training is the same with or without checks."""
 
     def __init__(
         self,
@@ -91,20 +93,13 @@ class PlannerCheck:
         played: list[float],
         seconds: float,
     ) -> None:
-        self.planner, self.rule, self.seconds = planner, rule, seconds
+        self.planner, self.rule, self.seconds = copy.deepcopy(planner), rule, seconds
         self.played = np.array(played, dtype=np.float64)
         fresh = rule.episodes - len(played)
         assert fresh > 0, "a check of played episodes alone is a PlayedCheck"
         self.scene = make_scene(scene_name, fresh, capped=True, independent=True)
         self.scene.reset(seed)
-        rng = getattr(planner, "rng", None)
-        self._rng_state = None if rng is None else rng.bit_generator.state
-        planner.attach(self.scene)
-
-    def release(self) -> None:
-        """Put the planner's generator back as it was before the check."""
-        if self._rng_state is not None:
-            self.planner.rng.bit_generator.state = self._rng_state  # type: ignore[attr-defined]
+        self.planner.attach(self.scene)
 
     @property
     def done(self) -> bool:
@@ -340,13 +335,8 @@ class PlannerArena(Arena):
         )
 
     def _finish_evaluation(self) -> None:
-        check = self.evaluation
         super()._finish_evaluation()
         self._checked = True
-        if isinstance(check, PlannerCheck):
-            check.release()
-            self.brain.attach(self.scene)  # back to training, between two moves
-            self._decided = False
 
     # -- what the window and the results show --------------------------------------------
 
