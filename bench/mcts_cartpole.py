@@ -1,18 +1,23 @@
-"""MCTS on CartPole: steps balanced (cap 500) over 10 episodes, milliseconds per move and
-simulations per second: `python -m bench.mcts_cartpole`.
+"""MCTS on CartPole: steps balanced (cap 500) per episode, milliseconds per move and
+simulations per second: `python -m bench.mcts_cartpole [--episodes N] [--first-seed S]`.
 
-Contenders, each playing episodes with seeds 0..9 (one cart, the real simulator):
-- ours, batched: brains.mcts.MCTS with its defaults (rollout depth 20, 8 rollouts per
-  action per expansion, all played at once in lanes of one scene), 50 and 200
-  simulations (rollouts) per move;
-- ours, one at a time: the same search with batched=false (restore, then step one cart
+Contenders, each one planner playing episodes with seeds S..S+N-1 in turn (one cart, the
+real simulator; what a planner keeps between moves, its rollouts' imitation, carries on
+from episode to episode as it does in `train`):
+- ours, CartPole defaults: brains.mcts.MCTS as `--brain mcts` makes it on CartPole
+  (rollouts that imitate the search's moves, depth 100, up to 100 per action, all
+  played at once in lanes of one scene), at 50 and 200 simulations (rollouts) per move;
+- ours, random rollouts: the class defaults (uniform random rollouts of depth 20, 8 per
+  action per expansion), what CartPole ran before: a drifting cart is seen only a few
+  centimetres before the end of the track;
+- ours, one at a time: random rollouts with batched=false (restore, then step one cart
   per rollout), to show what the lanes buy;
 - peer, plain UCT: a textbook UCT written here in plain Python, the simulator deep-copied
   for every simulation, one new node per simulation, random rollouts of depth 20,
   100 simulations per move (the issue quotes ~478 steps at ~40 ms per move for this).
-Target (issue 5): 500 steps every episode at 200 simulations, under 20 ms per move.
-Ours expands a leaf with 16 rollouts at once, so the budget is run in steps of 16:
-"run/move" is the number of rollouts actually played per move (64 for a budget of 50).
+Target: 500 steps every episode at 200 simulations, under 20 ms per move. An expansion
+plays all its lanes at once, so the budget is run in whole expansions: "run/move" is
+the number of rollouts actually played per move.
 The machine is shared: the load average is printed with the table.
 """
 
@@ -30,6 +35,7 @@ import bench.common  # noqa: F401
 from bench.common import table
 from brains.base import BrainShape
 from brains.mcts import MCTS, MCTSSettings, play_episodes
+from brains.registry import make_brain
 from game.scenes.cartpole import CartPoleScene
 
 SHAPE = BrainShape(4, 2, "cartpole")
@@ -88,10 +94,12 @@ class PlainUCT:
         return np.array([int(np.argmax(visits))])
 
 
-def run(planner, episodes: int) -> tuple[list[int], float, float]:
+def run(planner, episodes: int, first_seed: int) -> tuple[list[int], float, float]:
     """(steps per episode, ms per move, wall seconds)."""
     start = time.perf_counter()
-    played = play_episodes(planner, CartPoleScene(1), episodes, seed=0)
+    played = []
+    for seed in range(first_seed, first_seed + episodes):  # one planner throughout
+        played += play_episodes(planner, CartPoleScene(1), 1, seed=seed)
     seconds = sum(e.seconds for e in played)
     moves = sum(e.steps for e in played)
     return [e.steps for e in played], 1000 * seconds / moves, time.perf_counter() - start
@@ -113,27 +121,32 @@ def row(label: str, sims: int, run_: float, steps: list[int], ms: float, rate: f
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--episodes", type=int, default=10)
+    parser.add_argument("--first-seed", type=int, default=0, help="episode seeds from here")
+    parser.add_argument("--random-episodes", type=int, default=10, help="0 skips them")
     parser.add_argument("--peer-episodes", type=int, default=10, help="0 skips the plain UCT")
     parser.add_argument("--serial-episodes", type=int, default=3, help="0 skips batched=false")
     args = parser.parse_args()
 
     rows = []
     print(f"load average before: {os.getloadavg()}", flush=True)
-    for sims in (50, 200):
-        planner = MCTS(SHAPE, seed=0, settings=MCTSSettings(simulations=sims))
-        steps, ms, wall = run(planner, args.episodes)
+
+    def contender(label: str, planner, episodes: int, sims: int) -> None:
+        steps, ms, wall = run(planner, episodes, args.first_seed)
         done = planner.simulations_done / sum(steps)
-        rows.append(row("ours, batched", sims, done, steps, ms, planner.simulations_per_second))
-        print(f"  ours batched {sims}: {steps} ({wall:.0f} s)", flush=True)
+        rows.append(row(label, sims, done, steps, ms, planner.simulations_per_second))
+        print(f"  {label} {sims}: {steps} ({wall:.0f} s)", flush=True)
+
+    for sims in (50, 200):
+        planner = make_brain(f"mcts:simulations={sims}", SHAPE, None, 0)
+        contender("ours, CartPole defaults", planner, args.episodes, sims)
+    if args.random_episodes:
+        planner = MCTS(SHAPE, seed=0, settings=MCTSSettings(simulations=200))
+        contender("ours, random rollouts", planner, args.random_episodes, 200)
     if args.serial_episodes:
         planner = MCTS(SHAPE, seed=0, settings=MCTSSettings(simulations=200, batched=False))
-        steps, ms, wall = run(planner, args.serial_episodes)
-        done = planner.simulations_done / sum(steps)
-        rate = planner.simulations_per_second
-        rows.append(row("ours, one at a time", 200, done, steps, ms, rate))
-        print(f"  ours one at a time 200: {steps} ({wall:.0f} s)", flush=True)
+        contender("ours, one at a time", planner, args.serial_episodes, 200)
     if args.peer_episodes:
-        steps, ms, wall = run(PlainUCT(100, 20, seed=0), args.peer_episodes)
+        steps, ms, wall = run(PlainUCT(100, 20, seed=0), args.peer_episodes, args.first_seed)
         rows.append(row("peer, plain UCT", 100, 100, steps, ms, 100 * 1000 / ms))
         print(f"  plain UCT 100: {steps} ({wall:.0f} s)", flush=True)
     print()
