@@ -56,6 +56,7 @@ ACTIVATIONS = {
 ACTIVATION_NAMES = tuple(ACTIVATIONS)
 # Aggregations that are linear in the inputs, so a layer is one weighted sum.
 AGGREGATIONS = ("sum", "mean")
+_LARGEST = np.finfo(np.float64).max  # where np.nan_to_num puts an infinity
 MAX_NODES = 10_000  # a saved genome larger than this is refused, not built
 MAX_CONNECTIONS = 100_000
 # Evolved networks are a few layers deep; every layer is a step of each frame's work.
@@ -336,8 +337,10 @@ class BatchedNetworks:
                     for name, mask in layer.activations:  # on other nodes' z too: masked out
                         result = np.where(mask, ACTIVATIONS[name](z), result)
                 # Saturate, so one network's matrix (zeros where links are absent) gives
-                # what the batched sum gives: inf * 0 would be NaN there.
-                result = np.nan_to_num(result, copy=False, nan=0.0)
+                # what the batched sum gives: inf * 0 would be NaN there. (What
+                # np.nan_to_num does, in two calls rather than its dozen.)
+                np.clip(result, -_LARGEST, _LARGEST, out=result)
+                result[np.isnan(result)] = 0.0
                 if self.single:
                     values[:, layer.targets[0]] = result
                 else:  # a flat scatter is an order of magnitude cheaper than values[i, j] = r
