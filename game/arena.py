@@ -265,9 +265,9 @@ class EvolutionArena(Arena):
         living = scene.living()
         _, terminated, truncated = scene.step(self._actions(living))
         self.metrics.env_steps += len(living)
-        ended = terminated | truncated
-        if np.count_nonzero(ended):
-            self.metrics.episode_scores(scene.scores[ended])
+        # No agent starts again within a generation: episodes ended if the living shrank.
+        if len(scene.living()) < len(living):
+            self.metrics.episode_scores(scene.scores[terminated | truncated])
             if scene.all_done:
                 self._end_generation()
 
@@ -284,8 +284,11 @@ class EvolutionArena(Arena):
             return policy.act(scene.observe())
         if self._acting is None or len(self._acting[0]) != len(living):
             self._acting = (living, subset(living))
+        chosen = self._acting[1].act(scene.observe(living))
+        if getattr(scene, "steps_living", False):
+            return chosen  # the scene takes the living's actions as they are
         actions = np.zeros(scene.n, dtype=np.int64)
-        actions[living] = self._acting[1].act(scene.observe(living))
+        actions[living] = chosen
         return actions
 
     def _end_generation(self) -> None:

@@ -115,6 +115,7 @@ class FlappyScene(Scene):
         self.passed = 0  # pipes whose centre the birds have passed
         self._gaps = np.empty((courses, 0))
         self._living: np.ndarray | None = None
+        self._living_of: np.ndarray | None = None  # the `alive` array they were found in
         self._edges_key: tuple[int, int, int] | None = None  # (seed, courses, pipe) of:
         self._edges = np.zeros((courses, 4))
 
@@ -167,9 +168,11 @@ class FlappyScene(Scene):
     # -- the Scene interface ------------------------------------------------------
 
     def living(self) -> np.ndarray:
-        """Indices of the birds still flying, kept by `step` rather than searched for."""
-        if self._living is None or len(self._living) != np.count_nonzero(self.alive):
-            self._living = np.flatnonzero(self.alive)  # alive was set from outside
+        """Indices of the birds still flying, kept by `step` rather than searched for.
+        (`alive` is never changed in place but by `reset`, which forgets them, so a new
+        `alive` array is the only sign they may be out of date.)"""
+        if self._living is None or self._living_of is not self.alive:
+            self._living, self._living_of = np.flatnonzero(self.alive), self.alive
         return self._living
 
     def reset(self, seed: int | None = None) -> None:
@@ -185,16 +188,27 @@ class FlappyScene(Scene):
         self.scores.fill(0)
         self.steps.fill(0)
 
+    # `step` also takes one action per flying bird (in `living()` order) rather than one
+    # per bird: the few birds left late in a generation then cost no scatter and gather.
+    steps_living = True
+
     def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         # Only the living move, and only they are computed: late in a generation a few
         # birds of a thousand are alive, and the arrays below are theirs alone.
         live = self.alive
         flying = self.living()
-        vy = np.minimum(self.vy[flying] + GRAVITY, MAX_FALL_SPEED)
-        vy[actions[flying] == FLAP] = FLAP_VELOCITY
-        y = self.y[flying] + vy
-        self.vy[flying] = vy  # the dead stay where they fell
-        self.y[flying] = y
+        actions = np.asarray(actions)
+        if len(actions) != len(flying):
+            actions = actions[flying]  # one per bird: the flying birds' own
+        everyone = len(flying) == self.n  # then the arrays are used whole, not gathered
+        vy = np.minimum((self.vy if everyone else self.vy[flying]) + GRAVITY, MAX_FALL_SPEED)
+        vy[actions == FLAP] = FLAP_VELOCITY
+        y = (self.y if everyone else self.y[flying]) + vy
+        if everyone:
+            self.vy, self.y = vy, y
+        else:
+            self.vy[flying] = vy  # the dead stay where they fell
+            self.y[flying] = y
         self.tick += 1
 
         # A pipe counts once its centre is behind the birds' centre.
@@ -232,6 +246,7 @@ class FlappyScene(Scene):
             truncated = np.zeros(self.n, dtype=bool)
             self.alive = survivors
             self._living = flying[~hit] if len(crashed) else flying
+        self._living_of = self.alive
         return rewards, terminated, truncated
 
     def observe(self, agents: np.ndarray | None = None) -> np.ndarray:
@@ -289,7 +304,6 @@ class FlappyScene(Scene):
         self.tick, self.passed = snapshot.tick, snapshot.passed
         self.y, self.vy = snapshot.y[agents], snapshot.vy[agents]
         self.alive = snapshot.alive[agents]
-        self._living = None
         self.returns = snapshot.returns[agents]
         self.scores = snapshot.scores[agents]
         self.steps = snapshot.steps[agents]
@@ -301,7 +315,6 @@ class FlappyScene(Scene):
         self.tick, self.passed = snapshot.tick, snapshot.passed
         self.y, self.vy = snapshot.y.copy(), snapshot.vy.copy()
         self.alive = snapshot.alive.copy()
-        self._living = None
         self.returns = snapshot.returns.copy()
         self.scores = snapshot.scores.copy()
         self.steps = snapshot.steps.copy()
