@@ -2,18 +2,22 @@
 simulations per second: `python -m bench.mcts_cartpole [--episodes N] [--first-seed S]`.
 
 Contenders, each one planner playing episodes with seeds S..S+N-1 in turn (one cart, the
-real simulator):
-- ours, batched: brains.mcts.MCTS as `--brain mcts` makes it on CartPole (uniform random
-  rollouts of depth 20, 8 per action per expansion, all played at once in lanes of one
-  scene), at 50 and 200 simulations (rollouts) per move;
-- ours, one at a time: the same search with batched=false (restore, then step one cart
+real simulator; what a planner keeps between moves, its rollouts' imitation, carries on
+from episode to episode as it does in `train`):
+- ours, CartPole defaults: brains.mcts.MCTS as `--brain mcts` makes it on CartPole
+  (rollouts that imitate the search's moves, depth 100, up to 100 per action, all
+  played at once in lanes of one scene), at 50 and 200 simulations (rollouts) per move;
+- ours, random rollouts: the class defaults (uniform random rollouts of depth 20, 8 per
+  action per expansion), what CartPole ran before: a drifting cart is seen only a few
+  centimetres before the end of the track;
+- ours, one at a time: random rollouts with batched=false (restore, then step one cart
   per rollout), to show what the lanes buy;
 - peer, plain UCT: a textbook UCT written here in plain Python, the simulator deep-copied
   for every simulation, one new node per simulation, random rollouts of depth 20,
   100 simulations per move (the issue quotes ~478 steps at ~40 ms per move for this).
 Target: 500 steps every episode at 200 simulations, under 20 ms per move. An expansion
 plays all its lanes at once, so the budget is run in whole expansions: "run/move" is
-the number of rollouts actually played per move (64 for a budget of 50).
+the number of rollouts actually played per move.
 The machine is shared: the load average is printed with the table.
 """
 
@@ -118,6 +122,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--episodes", type=int, default=10)
     parser.add_argument("--first-seed", type=int, default=0, help="episode seeds from here")
+    parser.add_argument("--random-episodes", type=int, default=10, help="0 skips them")
     parser.add_argument("--peer-episodes", type=int, default=10, help="0 skips the plain UCT")
     parser.add_argument("--serial-episodes", type=int, default=3, help="0 skips batched=false")
     args = parser.parse_args()
@@ -133,7 +138,10 @@ def main() -> None:
 
     for sims in (50, 200):
         planner = make_brain(f"mcts:simulations={sims}", SHAPE, None, 0)
-        contender("ours, batched", planner, args.episodes, sims)
+        contender("ours, CartPole defaults", planner, args.episodes, sims)
+    if args.random_episodes:
+        planner = MCTS(SHAPE, seed=0, settings=MCTSSettings(simulations=200))
+        contender("ours, random rollouts", planner, args.random_episodes, 200)
     if args.serial_episodes:
         planner = MCTS(SHAPE, seed=0, settings=MCTSSettings(simulations=200, batched=False))
         contender("ours, one at a time", planner, args.serial_episodes, 200)
