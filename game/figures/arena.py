@@ -13,7 +13,7 @@ from typing import Any
 
 from game import colours
 from game.arena import Budget, ChartSpec
-from game.figures.base import Figure, FigureRun
+from game.figures.base import Figure, FigureRun, counted
 from game.figures.plot import save_png
 from game.metrics import Metrics, Series
 
@@ -28,11 +28,6 @@ def replace_series(metrics: Metrics, key: str, x: list[float], y: list[float]) -
         series.append(xi, yi)
     metrics.series[key] = series
     metrics.version += 1
-
-
-def counted(count: int, unit: str) -> str:
-    """ "1 run", "30 runs", "1,000 trials"."""
-    return f"{count:,} {unit}{'' if count == 1 else 's'}"
 
 
 class FigureArena:
@@ -50,7 +45,7 @@ class FigureArena:
 
     @property
     def unit(self) -> str:
-        return "trial" if self.figure.histogram else "run"
+        return self.figure.unit
 
     @property
     def done(self) -> bool:

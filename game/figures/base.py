@@ -55,6 +55,11 @@ def _plain(value: float) -> float | int | None:
     return int(value) if float(value).is_integer() else round(float(value), 4)
 
 
+def counted(count: int, unit: str) -> str:
+    """ "1 run", "30 runs", "1,000 trials"."""
+    return f"{count:,} {unit}{'' if count == 1 else 's'}"
+
+
 class FigureRun(Protocol):
     """One run of a figure's experiment, advanced a tick at a time."""
 
@@ -107,6 +112,11 @@ class Figure(ABC):
         self.seed = seed
         self.results: list[dict[str, list[float]]] = []
         self.trials_done = 0
+
+    @property
+    def unit(self) -> str:
+        """What a run of it is called: a trial of a histogram, a run of a curve."""
+        return "trial" if self.histogram else "run"
 
     def batches(self) -> list[list[int]]:
         """The seeds of each run object: one seed each, or trials batched together."""

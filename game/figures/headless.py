@@ -7,16 +7,15 @@ import sys
 from tqdm import tqdm
 
 from game.compare import format_table
-from game.figures.base import Figure, FigureData
+from game.figures.base import Figure, FigureData, counted
 
 
 def run_figure(figure: Figure, progress: bool = True) -> FigureData:
     """Play every run of `figure` (Ctrl-C propagates; the runs done so far are kept in
     the figure)."""
-    unit = "trial" if figure.trials_per_run > 1 else "run"
     with tqdm(
         total=figure.runs,
-        unit=unit,
+        unit=figure.unit,
         desc=figure.name,
         file=sys.stderr,
         disable=not progress,
@@ -35,6 +34,5 @@ def measures_table(figure: Figure) -> str:
     """What the book reports beside what the runs gave, one row per number."""
     data = figure.data()
     rows = [[m.what, m.book, m.ours(data)] for m in figure.measures()]
-    unit = "trial" if figure.histogram else "run"
-    ours = f"ours ({data.runs:,} {unit}{'' if data.runs == 1 else 's'})"
+    ours = f"ours ({counted(data.runs, figure.unit)})"
     return format_table(["measure", figure.book_column, ours], rows)

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from game.figures.base import Figure, FigureData
+from game.figures.base import Figure, FigureData, counted
 
 
 class PlotError(Exception):
@@ -27,8 +27,7 @@ def save_png(figure: Figure, path: Path) -> Path:
             "matplotlib is not installed, so no PNG can be drawn: `make run` installs it"
         ) from None
     data = figure.data()
-    unit = "trials" if figure.histogram else "runs"
-    title = f"{figure.title}\n({data.runs:,} {unit[:-1] if data.runs == 1 else unit})"
+    title = f"{figure.title}\n({counted(data.runs, figure.unit)})"
     if figure.grid is not None:
         drawing = _grids(plt, data, figure.grid, title)
     else:
