@@ -7,9 +7,10 @@
   remembered transitions, as the book's algorithm does them), with the model filled by a
   random walk first, on the Dyna Maze and on the 100x100 maze.
 - MCTS: simulations (rollouts) per second and milliseconds per move, playing with
-  brains.mcts.play_episodes: on CartPole with the defaults (200 simulations of depth 20
-  per move, 16 lanes per expansion), and on the Dyna Maze with settings for mazes (2,048
-  simulations of depth 60 per move, 512 lanes per expansion; see tests/test_mcts.py).
+  brains.mcts.play_episodes: on CartPole with the brain's CartPole defaults (200
+  simulations a move, imitating rollouts of depth 100, one expansion of 200 lanes), and
+  on the Dyna Maze with settings for mazes (2,048 simulations of depth 60 per move, 512
+  lanes per expansion; see tests/test_mcts.py).
 
 Pinned to one core (bench/common.py). The numbers are medians of `--repeats` runs.
 """
@@ -30,6 +31,7 @@ from brains.base import BrainShape, Transitions
 from brains.dyna import DynaQ, DynaSettings
 from brains.dynamic_programming import DPSettings, ValueIteration
 from brains.mcts import MCTS, Episode, MCTSSettings, play_episodes
+from brains.registry import make_brain
 from game.scenes import make_scene
 from game.scenes.cartpole import CartPoleScene
 from game.scenes.gridmap import parse_map
@@ -86,6 +88,10 @@ MAZE_MCTS = MCTSSettings(
 )
 
 
+# The brain's own CartPole defaults (its scene_defaults: imitating rollouts of depth 100).
+CARTPOLE_MCTS = make_brain("mcts", BrainShape(4, 2, "cartpole"), None, 0).settings
+
+
 def mcts_speed(scene: Any, settings: MCTSSettings, moves: int) -> tuple[float, float, int]:
     """(simulations per second, ms per move, moves played): episodes from seed 0 on,
     until `moves` moves are played."""
@@ -102,7 +108,7 @@ def mcts_speed(scene: Any, settings: MCTSSettings, moves: int) -> tuple[float, f
 def mcts_rows(repeats: int, moves: int) -> list[list[str]]:
     rows = []
     cases = (
-        ("CartPole, defaults", lambda: CartPoleScene(1), MCTSSettings()),
+        ("CartPole, defaults", lambda: CartPoleScene(1), CARTPOLE_MCTS),
         ("Dyna Maze, maze settings", lambda: make_scene("gridworld:dyna-maze", 1), MAZE_MCTS),
     )
     for name, scene, settings in cases:

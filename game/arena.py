@@ -176,6 +176,11 @@ class Arena:
         for callback in self.callbacks:
             callback.on_evaluation_end(self, evaluation)
 
+    def check_pending(self) -> bool:
+        """Would `evaluate_champion` play episodes (a check under way, or one owed)?"""
+        owed = not self._champion_evaluated and self.has_learned() and self.checks
+        return self.evaluation is not None or owed
+
     def evaluate_champion(self) -> None:
         """Finish any pending evaluation; make one if the champion has not had one."""
         if self.evaluation is None and not self._champion_evaluated and self.has_learned():

@@ -340,6 +340,10 @@ class PlannerArena(Arena):
 
     # -- what the window and the results show --------------------------------------------
 
+    def check_pending(self) -> bool:
+        owed = not self._checked and self.checks and self._thought
+        return self.evaluation is not None or owed
+
     def evaluate_champion(self) -> None:
         """Finish a check under way; else, if the plan has had none, check it now: a
         table greedily, a tree search on the block of episodes under way completed by

@@ -87,6 +87,10 @@ def train(arena: Arena, budget: Budget, out: Path | None, progress: bool = True)
     interrupted = False
     try:
         arena.run(budget)
+        if progress and arena.check_pending():
+            # A check can take a while (a tree search plays 20 fresh CartPole episodes):
+            # say what the pause is.
+            bar.bar.write("Checking the champion on fresh episodes...", file=sys.stderr)
         arena.evaluate_champion()  # eval_score must describe the brain being saved
     except KeyboardInterrupt:
         interrupted = True
