@@ -94,7 +94,10 @@ def brain_shape(scene_name: str) -> BrainShape:
 class Arena:
     """What every arena shares: counters, greedy checks of the champion, saving."""
 
-    EVALUATION_SLICE = 1_000  # evaluation ticks per call of tick(), to keep frames short
+    # A check plays in slices, one per call of tick(), so a window's frames stay short:
+    # at most this many ticks or this many seconds, whichever comes first.
+    EVALUATION_SLICE = 1_000
+    EVALUATION_SECONDS = 0.004
     can_save = True
 
     def __init__(
@@ -129,7 +132,7 @@ class Arena:
         """One tick of training, or one slice of a pending evaluation."""
         start = time.perf_counter()
         if self.evaluation is not None:
-            if self.evaluation.advance(self.EVALUATION_SLICE):
+            if self.evaluation.advance(self.EVALUATION_SLICE, self.EVALUATION_SECONDS):
                 self._finish_evaluation()
             self.metrics.checking += time.perf_counter() - start
         else:

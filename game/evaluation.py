@@ -7,6 +7,9 @@ training sees (the run is the same with or without evaluations).
 
 from __future__ import annotations
 
+import math
+import time
+
 import numpy as np
 
 from brains.base import Policy
@@ -39,13 +42,18 @@ class Evaluation:
     def episodes_done(self) -> int:
         return int(np.count_nonzero(~self.scene.alive))
 
-    def advance(self, max_ticks: int) -> bool:
-        """Play up to `max_ticks` ticks; True once every episode is over."""
+    def advance(self, max_ticks: int, seconds: float = math.inf) -> bool:
+        """Play up to `max_ticks` ticks, stopping early once `seconds` have passed (a
+        window's frame has room for a few milliseconds of them); True once every
+        episode is over. How it is sliced changes nothing of what is played."""
         scene = self.scene
-        for _ in range(max_ticks):
+        deadline = time.perf_counter() + seconds
+        for tick in range(max_ticks):
             if scene.all_done:
                 break
             scene.step(self.policy.act(scene.observe()))
+            if tick % 16 == 15 and time.perf_counter() >= deadline:
+                break
         return scene.all_done
 
     def finish(self) -> None:

@@ -109,11 +109,11 @@ class PlannerCheck:
     def episodes_done(self) -> int:
         return len(self.played) + int(np.count_nonzero(~self.scene.alive))
 
-    def advance(self, max_ticks: int) -> bool:
-        """Think and play up to `max_ticks` moves within about `seconds`; True once
-        every episode is over."""
+    def advance(self, max_ticks: int, seconds: float = math.inf) -> bool:
+        """Think and play up to `max_ticks` moves within about its `seconds` (or the
+        caller's, if fewer); True once every episode is over."""
         scene, planner = self.scene, self.planner
-        deadline = time.perf_counter() + self.seconds
+        deadline = time.perf_counter() + min(self.seconds, seconds)
         for _ in range(max_ticks):
             if scene.all_done:
                 break

@@ -6,6 +6,8 @@ import numpy as np
 
 from brains.registry import make_brain
 from game.arena import Budget, EvolutionArena, brain_shape
+from game.evaluation import Evaluation
+from game.scenes.flappy import FlappyScene
 
 
 def arena(seed: int, population: int = 100, brain: str = "ga") -> EvolutionArena:
@@ -65,3 +67,17 @@ def test_a_champion_that_passes_the_rule_is_marked_solved():
     assert run.metrics.solved
     assert run.metrics.solved_at["generation"] == run.metrics.generations
     assert run.metrics.eval_score >= 1
+
+
+def test_a_check_plays_in_short_slices_and_the_same_episodes_however_sliced():
+    brain = make_brain("ga", brain_shape("flappy"), 50, 0)
+    whole = Evaluation("flappy", brain.champion(), 5, FlappyScene.solve_rule)
+    whole.finish()
+    sliced = Evaluation("flappy", brain.champion(), 5, FlappyScene.solve_rule)
+    ticks = 0
+    assert not sliced.advance(1_000, seconds=0.0)  # a slice, not the whole check
+    ticks += 1
+    while not sliced.advance(1_000, seconds=0.0):  # out of time at once: 16 ticks a slice
+        ticks += 1
+        assert sliced.scene.tick == 16 * ticks
+    assert np.array_equal(sliced.scores, whole.scores)
