@@ -338,8 +338,8 @@ class BatchedNetworks:
                         result = np.where(mask, ACTIVATIONS[name](z), result)
                 # Saturate, so one network's matrix (zeros where links are absent) gives
                 # what the batched sum gives: inf * 0 would be NaN there. (What
-                # np.nan_to_num does, in two calls rather than its dozen.)
-                np.clip(result, -_LARGEST, _LARGEST, out=result)
+                # np.nan_to_num does, in three ufunc calls rather than its dozen.)
+                np.minimum(np.maximum(result, -_LARGEST, out=result), _LARGEST, out=result)
                 result[np.isnan(result)] = 0.0
                 if self.single:
                     values[:, layer.targets[0]] = result
