@@ -24,7 +24,24 @@ def episode_seed(run_seed: int, stream: int, index: int) -> int:
     return int(sequence.generate_state(1, dtype=np.uint64)[0] >> 1)
 
 
-class Evaluation:
+class Verdict:
+    """What a check says once its episodes are played: their mean, and the rule's verdict.
+    A check gives `scores`, `done` and `rule`."""
+
+    scores: np.ndarray
+    done: bool
+    rule: SolveRule
+
+    @property
+    def mean(self) -> float:
+        return float(self.scores.mean())
+
+    @property
+    def solved(self) -> bool:
+        return self.done and self.rule.judge(self.scores)
+
+
+class Evaluation(Verdict):
     """Plays one policy greedily on the solve rule's number of fresh, independent
     episodes, all at once in one batched scene, a slice of ticks per call so the window
     keeps drawing while a champion is checked."""
@@ -63,11 +80,3 @@ class Evaluation:
     @property
     def scores(self) -> np.ndarray:
         return self.scene.scores.astype(np.float64)
-
-    @property
-    def mean(self) -> float:
-        return float(self.scores.mean())
-
-    @property
-    def solved(self) -> bool:
-        return self.done and self.rule.judge(self.scores)

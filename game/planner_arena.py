@@ -49,7 +49,7 @@ import numpy as np
 from brains.base import Planner
 from game.arena import Arena, Budget, ChartSpec
 from game.colours import BLUE, GOLD, GREEN, PINK
-from game.evaluation import EVALUATION, TRAINING, episode_seed
+from game.evaluation import EVALUATION, TRAINING, Verdict, episode_seed
 from game.scenes import SolveRule, make_scene
 
 
@@ -76,7 +76,7 @@ class PlayedCheck:
         return len(self.scores) == self.rule.episodes and self.rule.judge(self.scores)
 
 
-class PlannerCheck:
+class PlannerCheck(Verdict):
     """A planner that plans in the scene itself plays fresh episodes in a check scene of
     its own (independent episodes, every start of a maze, as Evaluation's), judged with
     the scores of episodes it already played (`played`). Each advance() thinks for at
@@ -132,14 +132,6 @@ class PlannerCheck:
     @property
     def scores(self) -> np.ndarray:
         return np.concatenate([self.played, self.scene.scores.astype(np.float64)])
-
-    @property
-    def mean(self) -> float:
-        return float(self.scores.mean())
-
-    @property
-    def solved(self) -> bool:
-        return self.done and self.rule.judge(self.scores)
 
 
 class PlannerArena(Arena):
