@@ -582,6 +582,8 @@ def command_compare(args: argparse.Namespace) -> int:
 
 def writable_folder(folder: Path) -> None:
     """Fail now, in one line, if `folder` cannot take files: not after the work."""
+    if folder.exists() and not folder.is_dir():
+        fail(f"--out {folder}: a file is there, not a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:

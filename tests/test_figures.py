@@ -217,10 +217,12 @@ def test_closing_the_window_mid_figure_keeps_the_runs_done(tmp_path):
 
 
 def test_bad_figure_input_is_one_line(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
     for args, words in (
         (("figure", "sutton-9.9"), "unknown figure 'sutton-9.9'"),
         (("figure", "sutton-4.1", "--runs", "0"), "--runs: must be 1 or more"),
         (("figure", "sutton-4.1", "--headless", "--out", "/proc/no-such"), "--out /proc/no-such"),
+        (("figure", "sutton-4.1", "--headless", "--out", "a-file"), "a file is there"),
     ):
         result = main_py(*args, cwd=tmp_path)
         assert result.returncode == 2, args
