@@ -24,7 +24,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # keep stdout for resu
 
 # Only what the window needs to open is imported up here; brains that use torch or
 # neat-python load them when they are built.
-from brains.registry import BRAINS
+from brains.registry import BRAINS, check_memory
 from brains.settings import SettingsError
 from game.scenes import SCENES, MapError, gridworld_key, scene_spec, split_scene_key
 from game.scenes.gridmap import map_names
@@ -407,7 +407,14 @@ def resumed_arena(args: argparse.Namespace):
             f"(--from takes {learners}); `python main.py watch {args.source}` plays it"
         )
     check_generations(brain, args)
-    brain.go_on(args.population or type(brain).default_population, args.seed)
+    population = args.population or type(brain).default_population
+    try:
+        check_memory(
+            brain.name, population, type(brain).bytes_per_agent(brain.shape, brain.settings)
+        )
+    except SettingsError as error:
+        fail(str(error))
+    brain.go_on(population, args.seed)
     return make_arena(scene, brain, args.seed, brain_text=brain.name)
 
 

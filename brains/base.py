@@ -75,6 +75,13 @@ class Brain(ABC):
         """Why this brain cannot play a scene of this shape, or None if it can."""
         return None
 
+    @classmethod
+    def bytes_per_agent(cls, shape: BrainShape, settings: Any) -> int:
+        """An upper estimate of the memory each agent it plays costs: the rows of
+        observations, actions and values it is handed and keeps. make_brain refuses a
+        population whose total would not fit in the memory that is free."""
+        return 16 * 8 * (shape.obs_dim + shape.n_actions)
+
 
 class Evolver(Brain):
     kind = "evolver"

@@ -96,6 +96,13 @@ class GeneticAlgorithm(Evolver):
         self.best_fitness = float("-inf")  # of the last generation's champion
         self._generation = 0
 
+    @classmethod
+    def bytes_per_agent(cls, shape: BrainShape, settings: GASettings) -> int:
+        # The genomes, and the copies breeding makes of them (parents, mixes, masks).
+        hidden = (settings.hidden,) if settings.hidden else ()
+        weights = MLPShape((shape.obs_dim, *hidden, shape.n_actions)).n_weights
+        return 5 * 8 * weights + super().bytes_per_agent(shape, settings)
+
     @property
     def population_size(self) -> int:
         return len(self.genomes)

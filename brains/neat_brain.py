@@ -55,6 +55,12 @@ class NEAT(Evolver):
     weights_file = None  # the champion is all in brain.json
     speciates = True
 
+    @classmethod
+    def bytes_per_agent(cls, shape: BrainShape, settings: NEATSettings) -> int:
+        # neat-python's genomes are Python objects, a node and a link at a time: tens of
+        # kilobytes each as they grow (and their networks, batched, beside them).
+        return 50_000 + 64 * shape.obs_dim * shape.n_actions
+
     def __init__(
         self,
         shape: BrainShape,

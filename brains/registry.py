@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from brains.a2c import A2C
@@ -115,4 +116,33 @@ def make_brain(
             f"{error}; scene {shape.scene} sets {named} (settings given with the brain win)"
         ) from None
     population = cls.default_population if population is None else population
+    check_memory(name, population, cls.bytes_per_agent(shape, settings))
     return cls(shape, population=population, seed=seed, settings=settings)
+
+
+def free_memory() -> int | None:
+    """Bytes of memory free for a new process's arrays (Linux's MemAvailable), or None
+    where it cannot be read."""
+    try:
+        with open("/proc/meminfo") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def check_memory(name: str, population: int, per_agent: int) -> None:
+    """Refuse, in one line, a population whose agents would not fit in free memory:
+    a typo of a few zeros must not take the machine down."""
+    need, free = population * per_agent, free_memory()
+    if free is not None and need > free:
+        raise SettingsError(
+            f"brain {name}: a population of {population:,} would need about "
+            f"{need / 2**30:,.1f} GB, and {free / 2**30:,.1f} GB of memory is free; "
+            "give a smaller --population"
+        )
