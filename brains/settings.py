@@ -47,7 +47,7 @@ def _convert(kind: Any, key: str, value: Any) -> Any:
             raise SettingsError(f"setting {key}={value!r} must be a number")
         try:
             number = kind(value) if kind is float else int(str(value), 10)
-        except ValueError:
+        except (ValueError, TypeError, OverflowError):  # text, null, a list: not a number
             what = "a whole number" if kind is int else "a number"
             raise SettingsError(f"setting {key}={value!r} must be {what}") from None
         if kind is float and number != number:  # NaN would poison every comparison
