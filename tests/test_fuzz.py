@@ -12,6 +12,7 @@ import math
 import shutil
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -153,3 +154,122 @@ def test_any_brain_document_loads_or_is_one_line_naming_the_file(saved_brain, da
         # What loads plays: finite actions for a batch of observations.
         actions = brain.champion().act(np.zeros((3, brain.shape.obs_dim)))
         assert len(actions) == 3 and all(math.isfinite(a) for a in actions)
+
+
+# -- NEAT config files ------------------------------------------------------------------
+
+DEFAULT_CONFIG = (Path(__file__).resolve().parent.parent / "assets/neat/default.cfg").read_text()
+
+
+@st.composite
+def neat_configs(draw: st.DrawFn) -> str:
+    """The shipped config with lines changed: values replaced by anything (wrong types,
+    negatives, zero, NaN), lines or whole sections dropped or doubled, junk added."""
+    lines = DEFAULT_CONFIG.splitlines()
+    for _ in range(draw(st.integers(1, 5))):
+        i = draw(st.integers(0, len(lines) - 1))
+        line = lines[i]
+        change = draw(st.integers(0, 4))
+        if change == 0 and "=" in line:
+            key = line.split("=", 1)[0]
+            lines[i] = f"{key}= {draw(VALUES)}"
+        elif change == 1:
+            del lines[i]
+        elif change == 2:
+            lines.insert(i, lines[i])
+        elif change == 3:
+            lines.insert(i, draw(st.text(max_size=20)))
+        else:
+            lines[i] = draw(st.sampled_from(["[NEAT]", "[Nope]", "pop_size = 0", "x = -1"]))
+    return "\n".join(lines)
+
+
+@CASES
+@given(data=st.data())
+def test_any_neat_config_builds_or_is_one_line_naming_the_file(data) -> None:
+    from brains.neat_config import read_config
+    from brains.settings import SettingsError
+
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "fuzz.cfg"
+        path.write_text(data.draw(neat_configs()))
+        try:
+            read_config(path, 7, 2, 20)
+        except SettingsError as error:
+            one_line(str(error), str(path))
+
+
+# -- command lines ------------------------------------------------------------------------
+
+BRAIN_NAMES = ("ga", "neat", "random-search", "hill-climb", "q-table", "dqn", "ppo", "a2c")
+BRAIN_NAMES += ("value-iteration", "q-learning", "dyna-q", "mcts", "skynet", "")
+BRAIN_TEXTS = st.builds(
+    lambda name, pairs: name + (":" + ",".join(pairs) if pairs else ""),
+    st.sampled_from(BRAIN_NAMES),
+    st.lists(
+        st.builds(
+            "{}={}".format,
+            st.sampled_from(["hidden", "mutation", "lr", "alpha", "n", "bins", "x", ""]),
+            VALUES,
+        ),
+        max_size=2,
+    ),
+)
+NUMBERS = st.one_of(st.integers(-5, 300).map(str), st.sampled_from(["0", "1e9", "x", "", "-0"]))
+OPTIONS = st.one_of(
+    st.tuples(st.just("--scene"), st.sampled_from(["flappy", "cartpole", "gridworld", "pong"])),
+    st.tuples(st.just("--map"), st.sampled_from(["dyna-maze", "cliff", "nope", "/etc/passwd"])),
+    st.tuples(st.just("--brain"), BRAIN_TEXTS),
+    st.tuples(st.just("--seed"), NUMBERS),
+    st.tuples(st.just("--population"), NUMBERS | st.just("100000000000")),
+    st.tuples(st.sampled_from(["--max-generations", "--max-episodes"]), NUMBERS),
+    st.tuples(st.just("--neat-config"), st.sampled_from(["nope.cfg", "README.md"])),
+    st.tuples(st.just("--from"), st.sampled_from(["nope", "assets"])),
+    st.tuples(st.just("--bogus"), st.text(max_size=5)),
+)
+
+
+@settings(CASES, max_examples=500)
+@given(st.lists(OPTIONS, max_size=4))
+def test_any_train_command_line_trains_or_is_one_line(tmp_path_factory, options) -> None:
+    import main
+
+    out = tmp_path_factory.mktemp("runs")
+    argv = ["train", *[part for option in options for part in option]]
+    argv += ["--max-steps", "1", "--quiet", "--out", str(out)]
+    built = []
+    # Bad input is caught while the command line is read and the brain, scene and arena
+    # are built; the training itself (a step here) is left out, to keep 500 cases quick.
+    with (
+        tempfile.TemporaryFile("w+") as err,
+        _stderr_to(err),
+        mock.patch("game.training.train", lambda arena, *a, **k: built.append(arena) or {}),
+    ):
+        try:
+            code = main.main(argv)
+        except SystemExit as stop:
+            code = stop.code
+        err.seek(0)
+        said = err.read().strip().split("\n")
+    if code == 0:
+        assert len(built) == 1  # it got as far as training
+        return
+    assert code == 2, (argv, said)
+    assert len(said) == 1 and said[0].startswith("main.py"), (argv, said)
+
+
+class _stderr_to:
+    """sys.stderr pointed at a file for a while (pytest's capsys is per test, not per case)."""
+
+    def __init__(self, target) -> None:
+        self.target = target
+
+    def __enter__(self) -> None:
+        import sys
+
+        self.saved, sys.stderr = sys.stderr, self.target
+
+    def __exit__(self, *exc: object) -> None:
+        import sys
+
+        sys.stderr = self.saved
