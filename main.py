@@ -442,6 +442,7 @@ def open_window(arena, args: argparse.Namespace, save_root: Path, budget=None) -
 
 
 def command_run(args: argparse.Namespace) -> int:
+    writable_folder(args.out)  # S and closing save there: know now that they can
     arena = experiment_arena(args)
     budget = budget_from(args)
     open_window(arena, args, args.out, None if budget.unlimited else budget)
@@ -500,6 +501,7 @@ def command_train(args: argparse.Namespace) -> int:
     from game.arena import Budget
     from game.training import train
 
+    writable_folder(args.out)  # before the work, not after it
     arena = experiment_arena(args)
     budget = budget_from(args)
     if budget.unlimited:

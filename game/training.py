@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -77,6 +78,30 @@ class ProgressBar(Callback):
         self.bar.close()
 
 
+RESCUE = Path(tempfile.gettempdir()) / "learning-arcade-rescued"
+
+
+def save_or_rescue(arena: Arena, out: Path) -> str | None:
+    """Save the champion under `out`; if that fails (a full disk, a folder gone
+    read-only during the run), save it in the temporary folder instead and say where,
+    so hours of training are not lost to a write. None if neither could be written."""
+    try:
+        return str(arena.save_best(out))
+    except OSError as error:
+        reason = error.strerror or str(error)
+    try:
+        rescued = str(arena.save_best(RESCUE))
+    except OSError as second:
+        print(
+            f"main.py: error: could not save the brain to {out} ({reason}) nor to {RESCUE} "
+            f"({second.strerror or second})",
+            file=sys.stderr,
+        )
+        return None
+    print(f"Could not save to {out} ({reason}); saved to {rescued} instead", file=sys.stderr)
+    return rescued
+
+
 def train(arena: Arena, budget: Budget, out: Path | None, progress: bool = True) -> dict:
     """Train until the budget (or Ctrl-C), save the champion under `out` (unless None),
     return the result line."""
@@ -98,7 +123,7 @@ def train(arena: Arena, budget: Budget, out: Path | None, progress: bool = True)
         bar.close()
     saved_to = None
     if out is not None and arena.has_learned():
-        saved_to = str(arena.save_best(out))
+        saved_to = save_or_rescue(arena, out)
     if interrupted:
         print(
             "Interrupted: stopped early" + (f", saved to {saved_to}" if saved_to else ""),

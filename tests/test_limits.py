@@ -38,3 +38,35 @@ def test_the_estimate_grows_with_the_population_and_free_memory_decides(monkeypa
         make_brain("ga", shape, 100_000, 0)
     monkeypatch.setattr(registry, "free_memory", lambda: None)  # unknown: no refusal
     make_brain("random-search", brain_shape("cartpole"), 100_000, 0)
+
+
+def test_an_out_folder_that_cannot_be_made_fails_before_the_work(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    for command in (["train", "--max-generations", "1"], ["run", "--frames", "1"]):
+        result = main_py(*command, "--out", str(tmp_path / "a-file" / "runs"), cwd=tmp_path)
+        assert result.returncode == 2 and result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1 and "--out" in result.stderr
+
+
+def test_a_save_that_fails_after_training_rescues_the_brain(tmp_path, monkeypatch, capsys):
+    from game import training
+    from game.arena import Budget
+    from game.experiment import make_arena
+
+    arena = make_arena("cartpole", make_brain("hill-climb", brain_shape("cartpole"), None, 0), 0)
+    save_best = arena.save_best
+    failing = {"left": 1}
+
+    def full_disk(root):
+        if failing["left"]:
+            failing["left"] -= 1
+            raise OSError(28, "No space left on device")
+        return save_best(root)
+
+    monkeypatch.setattr(arena, "save_best", full_disk)
+    monkeypatch.setattr(training, "RESCUE", tmp_path / "rescued")
+    result = training.train(arena, Budget(max_generations=2), tmp_path / "runs", progress=False)
+    said = capsys.readouterr().err
+    assert "Could not save to" in said and "No space left on device" in said
+    assert result["saved_to"].startswith(str(tmp_path / "rescued"))
+    assert (tmp_path / "rescued").is_dir() and not (tmp_path / "runs").exists()
