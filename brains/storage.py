@@ -70,7 +70,12 @@ def _saved_brains_hint(directory: Path) -> str:
     """Where `directory` holds saved brains (as `train --out` leaves them), name the
     newest: the likely meaning of a user who passed the folder rather than a brain."""
     try:
-        brains = [child for child in directory.iterdir() if (child / META_FILE).is_file()]
+        brains = [
+            child
+            for child in directory.iterdir()
+            # a hidden .NAME.partial-PID is a save cut short: never a brain to point at
+            if not child.name.startswith(".") and (child / META_FILE).is_file()
+        ]
         if not brains:
             return ""
         newest = max(brains, key=lambda child: (child / META_FILE).stat().st_mtime)
