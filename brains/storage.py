@@ -28,6 +28,9 @@ WEIGHTS_FILE = "weights.npz"
 FORMAT = "learning-arcade-brain"
 FORMAT_VERSION = 1
 MAX_TEXT = 1_000_000  # a saved map's text: a 100,000-cell map with room for comments
+# brain.json: a NEAT champion at its limits (10,000 nodes, 100,000 links) and a map's text
+MAX_META = 64 * 2**20
+MAX_WEIGHTS = 512 * 2**20  # weights.npz, unpacked: the largest Q-table is 160 MB
 
 
 class BrainFileError(ValueError):
@@ -93,9 +96,16 @@ def _read_meta(directory: Path) -> dict[str, Any]:
         hint = _saved_brains_hint(directory)
         raise BrainFileError(f"{directory}: not a brain directory (no {META_FILE}){hint}")
     try:
+        size = path.stat().st_size
+        if size > MAX_META:  # read whole, a huge file would take the memory with it
+            raise BrainFileError(f"{path}: {size:,} bytes, more than a brain's {MAX_META:,}")
         meta = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise BrainFileError(f"{path}: not valid JSON ({error})") from None
+    except RecursionError:
+        raise BrainFileError(f"{path}: not valid JSON (nested too deeply)") from None
+    except OSError as error:
+        raise BrainFileError(f"{path}: cannot be read ({error.strerror or error})") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise BrainFileError(f"{path}: not a Learning Arcade brain (format is not {FORMAT!r})")
     if meta.get("version") != FORMAT_VERSION:
@@ -146,12 +156,40 @@ def _is_mirror(mirror: Any, obs_dim: int, n_actions: int) -> bool:
     return all(actions[actions[a]] == a for a in actions)  # a mirror undoes itself
 
 
+def _check_sizes(path: Path) -> None:
+    """Read each array's header before its data: an array whose header claims more than
+    the archive holds (gigabytes, say) is refused before any memory is set aside."""
+    total = 0
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            total += info.file_size
+            if total > MAX_WEIGHTS:
+                raise BrainFileError(f"{path}: more than {MAX_WEIGHTS:,} bytes of weights")
+            with archive.open(info) as member:
+                major, _ = np.lib.format.read_magic(member)
+                read_header = (
+                    np.lib.format.read_array_header_1_0
+                    if major == 1
+                    else np.lib.format.read_array_header_2_0
+                )
+                shape, _, dtype = read_header(member)
+            claimed = math.prod(shape) * dtype.itemsize
+            if claimed > info.file_size:
+                raise BrainFileError(
+                    f"{path}: array {info.filename!r} claims {claimed:,} bytes, "
+                    f"the file holds {info.file_size:,}"
+                )
+
+
 def _read_weights(path: Path) -> dict[str, np.ndarray]:
     if not path.is_file():
         raise BrainFileError(f"{path}: missing")
     try:
+        _check_sizes(path)
         with np.load(path, allow_pickle=False) as archive:
             arrays = {key: archive[key] for key in archive.files}
+    except BrainFileError:
+        raise  # already one line naming the file
     except (OSError, ValueError, zipfile.BadZipFile, EOFError, KeyError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise BrainFileError(f"{path}: not a readable weights file ({reason})") from None

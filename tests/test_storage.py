@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import zipfile
 
 import numpy as np
 import pytest
@@ -186,4 +187,32 @@ def test_a_learners_counters_are_checked_before_it_goes_on(tmp_path, brain, scen
     meta = json.loads((directory / "brain.json").read_text())
     (directory / "brain.json").write_text(json.dumps(meta | change))
     with pytest.raises(BrainFileError, match=re.escape(message)):
+        load_brain(directory)
+
+
+def test_a_huge_unreadable_or_bottomless_brain_json_is_one_line(saved, monkeypatch):
+    import brains.storage as storage
+
+    _, directory = saved
+    monkeypatch.setattr(storage, "MAX_META", 1_000)
+    meta = directory / "brain.json"
+    meta.write_text(" " * 2_000 + "{}")
+    with pytest.raises(BrainFileError, match="more than a brain's 1,000"):
+        load_brain(directory)
+    monkeypatch.setattr(storage, "MAX_META", 64 * 2**20)
+    meta.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(BrainFileError, match="nested too deeply|not valid JSON"):
+        load_brain(directory)
+
+
+def test_an_array_that_claims_gigabytes_is_refused_before_it_is_read(saved):
+    _, directory = saved
+    header = {"descr": "<f8", "fortran_order": False, "shape": (100_000, 100_000)}
+    with (
+        zipfile.ZipFile(directory / "weights.npz", "w") as archive,
+        archive.open("w0.npy", "w") as member,
+    ):
+        np.lib.format.write_array_header_1_0(member, header)
+        member.write(b"\0" * 64)  # 64 bytes of the 80 GB it claims
+    with pytest.raises(BrainFileError, match="claims 80,000,000,000 bytes"):
         load_brain(directory)
