@@ -70,3 +70,13 @@ def test_a_save_that_fails_after_training_rescues_the_brain(tmp_path, monkeypatc
     assert "Could not save to" in said and "No space left on device" in said
     assert result["saved_to"].startswith(str(tmp_path / "rescued"))
     assert (tmp_path / "rescued").is_dir() and not (tmp_path / "runs").exists()
+
+
+def test_a_map_of_two_thousand_by_two_thousand_is_refused_with_what_it_would_take(tmp_path):
+    rows = ["S" + "." * 1998 + "G"] + ["." * 2000] * 1999
+    (tmp_path / "big.txt").write_text("title: big\nmap:\n" + "\n".join(rows) + "\n")
+    result = main_py("train", "--map", str(tmp_path / "big.txt"), "--max-episodes", "1")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "4,000,000 cells, more than 100,000: its tables alone would take about" in (
+        result.stderr
+    )

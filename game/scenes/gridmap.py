@@ -284,9 +284,17 @@ def _grid(
                     f"{source}:{number}:{j + 1}: unknown cell {char!r}; cells: . # S G X "
                     f"and declared letters{hint}"
                 )
+    cells = sum(len(row) for _, row in numbered)
+    if cells > MAX_CELLS:
+        # Planners keep a next state, a probability and a reward per cell and move, and
+        # every agent sees the map as one float32 per cell each step.
+        tables, seen = cells * 4 * 24, cells * 4
+        raise MapError(
+            f"{source}:{first}:1: {cells:,} cells, more than {MAX_CELLS:,}: its tables alone "
+            f"would take about {tables / 2**20:,.0f} MB and each observation "
+            f"{seen / 2**20:,.1f} MB"
+        )
     grid = np.array([list(row) for _, row in numbered], dtype="<U1")
-    if grid.size > MAX_CELLS:
-        raise MapError(f"{source}:{first}:1: {grid.size:,} cells, more than {MAX_CELLS:,}")
     for char, what in ((START, "start S"), (GOAL, "goal G")):
         if not (grid == char).any():
             raise MapError(f"{source}:{numbered[0][0]}:1: the grid has no {what}")
