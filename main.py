@@ -26,6 +26,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # keep stdout for resu
 # neat-python load them when they are built.
 from brains.registry import BRAINS, check_memory
 from brains.settings import SettingsError
+from game.figures import FIGURE_NAMES
 from game.scenes import SCENES, MapError, gridworld_key, scene_spec, split_scene_key
 from game.scenes.gridmap import map_names
 
@@ -287,16 +288,14 @@ def build_parser() -> Parser:
 
 
 def figure_name(text: str) -> str:
-    from game.figures import FIGURES
-
-    if text not in FIGURES:
-        raise argparse.ArgumentTypeError(f"unknown figure {text!r}; figures: {', '.join(FIGURES)}")
+    if text not in FIGURE_NAMES:
+        raise argparse.ArgumentTypeError(
+            f"unknown figure {text!r}; figures: {', '.join(FIGURE_NAMES)}"
+        )
     return text
 
 
 def add_figure_parser(commands) -> None:
-    from game.figures import FIGURES
-
     figure = commands.add_parser(
         "figure",
         help="reproduce a figure of the books and blogs the app teaches",
@@ -304,10 +303,9 @@ def add_figure_parser(commands) -> None:
         "settings and number of runs. In the window the curves draw themselves run by run; "
         "with --headless, a table of the book's numbers beside ours on stderr and one JSON "
         "line on stdout (figure, runs, x_label, y_label, x, series). Either way the plot is "
-        "written as a PNG into --out. Figures: "
-        + "; ".join(f"{name}: {cls.title}" for name, cls in FIGURES.items()),
+        "written as a PNG into --out (each figure: docs/figures.md).",
     )
-    figure.add_argument("name", type=figure_name, metavar="NAME", help=", ".join(FIGURES))
+    figure.add_argument("name", type=figure_name, metavar="NAME", help=", ".join(FIGURE_NAMES))
     figure.add_argument(
         "--runs",
         type=positive_int,
@@ -603,8 +601,8 @@ def writable_folder(folder: Path) -> None:
 
 def command_figure(args: argparse.Namespace) -> int:
     from game.arena import Budget
-    from game.figures import FIGURES
     from game.figures.plot import PlotError, save_png
+    from game.figures.registry import FIGURES
 
     figure = FIGURES[args.name](args.runs, args.seed)
     writable_folder(args.out)

@@ -16,10 +16,10 @@ from brains.hill_climb import HillClimb, HillClimbSettings
 from brains.linear import weight_shape
 from game.app import App
 from game.arena import Budget
-from game.figures import FIGURES
 from game.figures.arena import FigureArena
 from game.figures.blog import SHAPE
 from game.figures.headless import measures_table, run_figure
+from game.figures.registry import FIGURES
 from game.views import make_view
 
 # Sutton and Barto (2018), Figure 4.1: the random policy's values on the 4x4 gridworld,
