@@ -424,26 +424,37 @@ def experiment_arena(args: argparse.Namespace):
     return build_arena(args)
 
 
-def open_window(arena, args: argparse.Namespace, save_root: Path, budget=None) -> None:
-    """The window, with the view of the arena's scene."""
+def make_window(arena, args: argparse.Namespace, save_root: Path, budget=None):
+    """The window (an App), with the view of the arena's scene, ready to run."""
     from game.app import App
     from game.views import make_view
 
     speed = None if args.speed == "max" else int(args.speed)
-    App(
+    return App(
         arena,
         make_view(arena.scene.spec.name, arena.scene),
         save_root=save_root,
         speed=speed,
         budget=budget,
-    ).run(max_frames=args.frames)
+    )
+
+
+def open_window(arena, args: argparse.Namespace, save_root: Path, budget=None) -> None:
+    make_window(arena, args, save_root, budget).run(max_frames=args.frames)
 
 
 def command_run(args: argparse.Namespace) -> int:
+    from game.training import result_line
+
     writable_folder(args.out)  # S and closing save there: know now that they can
     arena = experiment_arena(args)
     budget = budget_from(args)
-    open_window(arena, args, args.out, None if budget.unlimited else budget)
+    app = make_window(arena, args, args.out, None if budget.unlimited else budget)
+    try:
+        app.run(max_frames=args.frames)
+    finally:  # closed, Esc, --frames or Ctrl-C: the run is reported as train reports it
+        saved = None if app.saved_path is None else str(app.saved_path)
+        print(json.dumps(result_line(arena, saved)), flush=True)
     return 0
 
 

@@ -15,12 +15,14 @@ from __future__ import annotations
 import os
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 import pygame
 
 from game.arena import Budget
+from game.interrupts import second_interrupt_quits
 from game.ui import lanes as lane_ui
 from game.ui import theme
 from game.ui.chart import Chart
@@ -125,6 +127,7 @@ class App:
         self.finished = False  # the budget was reached: training stops, the window stays
         self.frames = 0
         self.saved_at: str | None = None  # the arena's progress tag at the last save
+        self.saved_path: Path | None = None  # where the last save went
         self._owed = 0.0
         self._game: pygame.Surface | None = None
 
@@ -143,11 +146,16 @@ class App:
 
     def run(self, max_frames: int | None = None) -> None:
         """Until the window is closed (or `max_frames` frames, for scripts and tests)."""
+        interrupted = False
         try:
             while self.running and (max_frames is None or self.frames < max_frames):
                 self.frame()
-        finally:
-            self.close()
+        except KeyboardInterrupt:
+            interrupted = True
+            raise
+        finally:  # a second Ctrl-C while the first one's save is written quits at once
+            with second_interrupt_quits() if interrupted else nullcontext():
+                self.close()
 
     def frame(self) -> None:
         """One frame: events, this frame's ticks, drawing."""
@@ -406,6 +414,7 @@ class App:
             self.toast.show(f"Could not save: {error}", theme.WARN)
             return None
         self.saved_at = arena.progress_tag()
+        self.saved_path = path
         self.toast.show(f"Saved {self.saves} to {path}", theme.GOOD)
         return path
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 from tqdm import tqdm
@@ -12,6 +13,7 @@ from tqdm import tqdm
 from brains.base import Learner
 from game.arena import Arena, Budget, Callback
 from game.evaluation import Evaluation
+from game.interrupts import second_interrupt_quits
 
 RESULT_KEYS = (
     "scene",
@@ -123,12 +125,19 @@ def train(arena: Arena, budget: Budget, out: Path | None, progress: bool = True)
         bar.close()
     saved_to = None
     if out is not None and arena.has_learned():
-        saved_to = save_or_rescue(arena, out)
+        with second_interrupt_quits() if interrupted else nullcontext():
+            saved_to = save_or_rescue(arena, out)
     if interrupted:
         print(
             "Interrupted: stopped early" + (f", saved to {saved_to}" if saved_to else ""),
             file=sys.stderr,
         )
+    return result_line(arena, saved_to)
+
+
+def result_line(arena: Arena, saved_to: str | None) -> dict:
+    """The JSON line of a run (`train`, or a window's `run` once it closes): the keys of
+    RESULT_KEYS, and a planner's extras."""
     m = arena.metrics
     # eval_score describes the brain saved: a learner may save its best-checked version.
     kept = arena.brain.saved_check() if isinstance(arena.brain, Learner) else None

@@ -158,6 +158,8 @@ def test_run_and_watch_open_the_window_and_close_cleanly(tmp_path):
         "run", "--population", "20", "--speed", "max", "--frames", "120", "--out", str(tmp_path)
     )
     assert result.returncode == 0, result.stderr
+    line = json.loads(result.stdout)  # closing the window reports the run, as train does
+    assert tuple(line) == RESULT_KEYS and os.path.isdir(line["saved_to"])
     trained = main_py(
         "train", "--max-generations", "2", "--population", "20", "--quiet", "--out", str(tmp_path)
     )
@@ -263,5 +265,7 @@ def test_a_window_stopped_by_ctrl_c_or_kill_saves_and_exits_without_a_traceback(
     finally:
         signal.signal(signal.SIGTERM, terminate)
     out, err = capsys.readouterr()
-    assert code == 130 and err.endswith("Stopped.\n") and out == ""
+    assert code == 130 and err.endswith("Stopped.\n")
     assert "Saved best brain to" in err and len(list(tmp_path.iterdir())) == 1
+    line = json.loads(out)  # the run is reported as train reports it, even stopped
+    assert tuple(line) == RESULT_KEYS and line["saved_to"] == str(next(tmp_path.iterdir()))

@@ -83,3 +83,21 @@ def test_a_kill_in_the_middle_of_a_save_leaves_no_half_brain(tmp_path):
     assert finished.returncode == 0, finished.stderr
     (brain,) = visible_brains(out)
     load_brain(brain)
+
+
+def test_a_second_ctrl_c_quits_at_once(tmp_path):
+    argv = [sys.executable, "main.py", "train", "--until-solved", "--population", "300",
+            "--quiet", "--out", str(tmp_path)]  # fmt: skip
+    process = subprocess.Popen(argv, cwd=ROOT, env=ENV, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)  # fmt: skip
+    time.sleep(2.5)  # training under way
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.01)
+    process.send_signal(signal.SIGINT)  # while the first is still saving
+    start = time.monotonic()
+    _, stderr = process.communicate(timeout=30)
+    assert time.monotonic() - start < 5
+    # 130 ("Stopped."), or -2: a second KeyboardInterrupt that reached the interpreter ends
+    # the process as SIGINT would; either way at once and without a traceback.
+    assert process.returncode in (0, 130, -signal.SIGINT), stderr
+    assert "Traceback" not in stderr, stderr
