@@ -181,9 +181,16 @@ def _check_sizes(path: Path) -> None:
                 )
 
 
-def _read_weights(path: Path) -> dict[str, np.ndarray]:
-    if not path.is_file():
+def _regular_file(path: Path) -> None:
+    """A weights file must be a file: a device (/dev/zero) would be read for ever."""
+    if not path.exists():
         raise BrainFileError(f"{path}: missing")
+    if not path.is_file():
+        raise BrainFileError(f"{path}: not a regular file")
+
+
+def _read_weights(path: Path) -> dict[str, np.ndarray]:
+    _regular_file(path)
     try:
         _check_sizes(path)
         with np.load(path, allow_pickle=False) as archive:
@@ -204,8 +211,7 @@ def _read_weights(path: Path) -> dict[str, np.ndarray]:
 def _read_torch(path: Path) -> dict:
     """A torch state saved by a brain, loaded with weights_only=True: tensors and plain
     values only, so a hostile file cannot run code."""
-    if not path.is_file():
-        raise BrainFileError(f"{path}: missing")
+    _regular_file(path)
     if not zipfile.is_zipfile(path):
         raise BrainFileError(f"{path}: not a torch weights file (torch.save writes a zip archive)")
     import torch  # only DQN brains get here

@@ -216,3 +216,20 @@ def test_an_array_that_claims_gigabytes_is_refused_before_it_is_read(saved):
         member.write(b"\0" * 64)  # 64 bytes of the 80 GB it claims
     with pytest.raises(BrainFileError, match="claims 80,000,000,000 bytes"):
         load_brain(directory)
+
+
+def test_symlinks_out_of_the_brain_are_refused_in_one_line(saved, tmp_path):
+    _, directory = saved
+    (directory / "weights.npz").unlink()
+    (directory / "weights.npz").symlink_to("/dev/zero")  # endless: never read
+    with pytest.raises(BrainFileError, match="weights.npz: not a regular file"):
+        load_brain(directory)
+    (directory / "weights.npz").unlink()
+    (tmp_path / "big.bin").write_bytes(b"\0" * 4096)
+    (directory / "weights.npz").symlink_to(tmp_path / "big.bin")  # not an archive
+    with pytest.raises(BrainFileError, match="not a readable weights file"):
+        load_brain(directory)
+    (directory / "brain.json").unlink()
+    (directory / "brain.json").symlink_to("/dev/zero")
+    with pytest.raises(BrainFileError, match="not a brain directory"):
+        load_brain(directory)
