@@ -273,3 +273,59 @@ class _stderr_to:
         import sys
 
         sys.stderr = self.saved
+
+
+OTHER_OPTIONS = st.one_of(
+    OPTIONS,
+    st.tuples(st.just("--brains"), st.lists(BRAIN_TEXTS, max_size=3).map(",".join)),
+    st.tuples(st.sampled_from(["--with", "--against"]), BRAIN_TEXTS),
+    st.tuples(st.sampled_from(["--seeds", "--runs", "--max-steps", "--frames"]), NUMBERS),
+    st.tuples(st.just("--speed"), st.sampled_from(["1", "64", "max", "0", "fast"])),
+    st.tuples(st.just("--headless"), st.just("--full-budget")),
+)
+COMMANDS = st.one_of(
+    st.tuples(st.sampled_from(["run", "compare", "play", "watch"])),
+    st.tuples(st.just("figure"), st.sampled_from(["sutton-8.2", "hill-climb", "sutton-9", ""])),
+    st.tuples(st.just("watch"), st.sampled_from(["assets", "nope", "README.md", "assets/maps"])),
+)
+
+
+class _Window:
+    """Stands in for the window: the command got as far as opening one."""
+
+    saved_path = None
+
+    def run(self, max_frames=None) -> None:
+        pass
+
+
+@settings(CASES, max_examples=500)
+@given(COMMANDS, st.lists(OTHER_OPTIONS, max_size=4))
+def test_any_other_command_line_starts_or_is_one_line(tmp_path_factory, command, options):
+    import main
+
+    out = tmp_path_factory.mktemp("runs")
+    argv = [*command, *[part for option in options for part in option]]
+    if command[0] in ("run", "figure"):
+        argv += ["--out", str(out)]
+    started = []
+    # What a command would run (a window, a race, a figure's runs) is stood in for: the
+    # command line is read, and what it names is built, for real.
+    with (
+        tempfile.TemporaryFile("w+") as err,
+        _stderr_to(err),
+        mock.patch.object(main, "open_window", lambda *a, **k: started.append(a)),
+        mock.patch.object(main, "make_window", lambda *a, **k: started.append(a) or _Window()),
+        mock.patch("game.training.train", lambda arena, *a, **k: started.append(arena) or {}),
+        mock.patch("game.figures.headless.run_figure", lambda f, **k: started.append(f)),
+    ):
+        try:
+            code = main.main(argv)
+        except SystemExit as stop:
+            code = stop.code
+        err.seek(0)
+        said = err.read().strip().split("\n")
+    if code == 0:
+        return
+    assert code == 2, (argv, said)
+    assert len(said) == 1 and said[0].startswith("main.py"), (argv, said)
