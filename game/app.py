@@ -23,6 +23,7 @@ import pygame
 
 from game.arena import Budget
 from game.interrupts import second_interrupt_quits
+from game.saving import save_or_rescue
 from game.ui import lanes as lane_ui
 from game.ui import theme
 from game.ui.chart import Chart
@@ -408,14 +409,18 @@ class App:
         if not arena.has_learned():
             self.toast.show("Nothing to save yet: nothing has been learned.", theme.WARN)
             return None
-        try:
-            path = arena.save_best(self.save_root)
-        except OSError as error:
-            self.toast.show(f"Could not save: {error}", theme.WARN)
+        path, note = save_or_rescue(arena.save_best, self.save_root)
+        if path is None:
+            self.toast.show(f"Could not save: {note}", theme.WARN)
+            print(f"Could not save: {note}", file=sys.stderr)  # a toast may never be seen
             return None
         self.saved_at = arena.progress_tag()
         self.saved_path = path
-        self.toast.show(f"Saved {self.saves} to {path}", theme.GOOD)
+        if note:  # the chosen folder failed: say where the brain went instead
+            self.toast.show(note, theme.WARN, 8)
+            print(note, file=sys.stderr)
+        else:
+            self.toast.show(f"Saved {self.saves} to {path}", theme.GOOD)
         return path
 
     @property

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
 from contextlib import nullcontext
 from pathlib import Path
@@ -14,6 +13,7 @@ from brains.base import Learner
 from game.arena import Arena, Budget, Callback
 from game.evaluation import Evaluation
 from game.interrupts import second_interrupt_quits
+from game.saving import save_or_rescue
 
 RESULT_KEYS = (
     "scene",
@@ -80,30 +80,6 @@ class ProgressBar(Callback):
         self.bar.close()
 
 
-RESCUE = Path(tempfile.gettempdir()) / "learning-arcade-rescued"
-
-
-def save_or_rescue(arena: Arena, out: Path) -> str | None:
-    """Save the champion under `out`; if that fails (a full disk, a folder gone
-    read-only during the run), save it in the temporary folder instead and say where,
-    so hours of training are not lost to a write. None if neither could be written."""
-    try:
-        return str(arena.save_best(out))
-    except OSError as error:
-        reason = error.strerror or str(error)
-    try:
-        rescued = str(arena.save_best(RESCUE))
-    except OSError as second:
-        print(
-            f"main.py: error: could not save the brain to {out} ({reason}) nor to {RESCUE} "
-            f"({second.strerror or second})",
-            file=sys.stderr,
-        )
-        return None
-    print(f"Could not save to {out} ({reason}); saved to {rescued} instead", file=sys.stderr)
-    return rescued
-
-
 def train(arena: Arena, budget: Budget, out: Path | None, progress: bool = True) -> dict:
     """Train until the budget (or Ctrl-C), save the champion under `out` (unless None),
     return the result line."""
@@ -126,7 +102,10 @@ def train(arena: Arena, budget: Budget, out: Path | None, progress: bool = True)
     saved_to = None
     if out is not None and arena.has_learned():
         with second_interrupt_quits() if interrupted else nullcontext():
-            saved_to = save_or_rescue(arena, out)
+            path, note = save_or_rescue(arena.save_best, out)
+        saved_to = None if path is None else str(path)
+        if note:
+            print(note if path else f"main.py: error: {note}", file=sys.stderr)
     if interrupted:
         print(
             "Interrupted: stopped early" + (f", saved to {saved_to}" if saved_to else ""),

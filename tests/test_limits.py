@@ -49,7 +49,7 @@ def test_an_out_folder_that_cannot_be_made_fails_before_the_work(tmp_path):
 
 
 def test_a_save_that_fails_after_training_rescues_the_brain(tmp_path, monkeypatch, capsys):
-    from game import training
+    from game import saving, training
     from game.arena import Budget
     from game.experiment import make_arena
 
@@ -64,7 +64,7 @@ def test_a_save_that_fails_after_training_rescues_the_brain(tmp_path, monkeypatc
         return save_best(root)
 
     monkeypatch.setattr(arena, "save_best", full_disk)
-    monkeypatch.setattr(training, "RESCUE", tmp_path / "rescued")
+    monkeypatch.setattr(saving, "RESCUE", tmp_path / "rescued")
     result = training.train(arena, Budget(max_generations=2), tmp_path / "runs", progress=False)
     said = capsys.readouterr().err
     assert "Could not save to" in said and "No space left on device" in said
@@ -80,3 +80,25 @@ def test_a_map_of_two_thousand_by_two_thousand_is_refused_with_what_it_would_tak
     assert "4,000,000 cells, more than 100,000: its tables alone would take about" in (
         result.stderr
     )
+
+
+def test_the_windows_save_on_a_full_disk_rescues_the_brain(tmp_path, monkeypatch, capsys):
+    from game import saving
+    from game.app import App
+    from game.experiment import make_arena
+    from game.views import make_view
+
+    arena = make_arena("cartpole", make_brain("hill-climb", brain_shape("cartpole"), None, 0), 0)
+    save_best = arena.save_best
+
+    def full_disk(root):
+        if root == tmp_path / "runs":
+            raise OSError(28, "No space left on device")
+        return save_best(root)
+
+    monkeypatch.setattr(arena, "save_best", full_disk)
+    monkeypatch.setattr(saving, "RESCUE", tmp_path / "rescued")
+    app = App(arena, make_view("cartpole"), save_root=tmp_path / "runs", fps=0, speed=None)
+    app.run(max_frames=30)  # closing saves what was learned
+    assert "saved to" in capsys.readouterr().err
+    assert app.saved_path is not None and app.saved_path.parent == tmp_path / "rescued"

@@ -14,7 +14,7 @@ from typing import Any
 from game import colours
 from game.arena import Budget, ChartSpec
 from game.figures.base import Figure, FigureRun, counted
-from game.figures.plot import save_png
+from game.figures.plot import PlotError, save_png
 from game.metrics import Metrics, Series
 
 LIVE_EVERY = 30  # ticks between redraws of the run under way
@@ -110,7 +110,10 @@ class FigureArena:
     def save_best(self, root: Path) -> Path:
         """The figure as it stands, as a PNG: what S, the last run and closing write."""
         path = Path(root) / f"figure-{self.figure.name}.png"
-        return save_png(self.figure, path)
+        try:
+            return save_png(self.figure, path)
+        except PlotError as error:  # what the window catches of a save that failed
+            raise OSError(str(error)) from None
 
     def hud(self) -> list[tuple[str, str]]:
         total = self.figure.runs

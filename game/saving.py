@@ -1,0 +1,27 @@
+"""Saving that never loses the work: if the chosen folder cannot take the brain (a full
+disk, a folder gone read-only during the run), it goes to the temporary folder instead,
+and the user is told where."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+RESCUE = Path(tempfile.gettempdir()) / "learning-arcade-rescued"
+
+
+def save_or_rescue(save: Callable[[Path], Path], root: Path) -> tuple[Path | None, str]:
+    """Call `save(root)`, or `save(RESCUE)` if that fails: (where it went, or None if
+    neither could be written; a one-line note for the user, "" when all went as asked)."""
+    try:
+        return save(root), ""
+    except OSError as error:
+        reason = error.strerror or str(error)
+    try:
+        rescued = save(RESCUE)
+    except OSError as second:
+        return None, (
+            f"could not save to {root} ({reason}) nor to {RESCUE} ({second.strerror or second})"
+        )
+    return rescued, f"Could not save to {root} ({reason}); saved to {rescued} instead"
