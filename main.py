@@ -39,16 +39,22 @@ SPEED_CHOICES = ("1", "2", "4", "8", "16", "32", "64", "max")
 COMPARE_STEPS = {"cartpole": 200_000, "flappy": 10_000_000}
 
 
+def printable(text: str) -> str:
+    """`text` with control characters written as escapes: an error that quotes the
+    user's input stays one line, whatever the input held (a newline, a carriage return)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, but an error is one line (no usage dump) and exit code 2."""
 
     def error(self, message: str) -> NoReturn:
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        print(f"{self.prog}: error: {printable(message)}", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)
 
 
 def fail(message: str) -> NoReturn:
-    print(f"main.py: error: {message}", file=sys.stderr)
+    print(f"main.py: error: {printable(message)}", file=sys.stderr)
     sys.exit(EXIT_BAD_INPUT)
 
 

@@ -11,6 +11,7 @@ import json
 import math
 import shutil
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 from unittest import mock
 
@@ -232,7 +233,6 @@ OPTIONS = st.one_of(
 @settings(CASES, max_examples=500)
 @given(st.lists(OPTIONS, max_size=4))
 def test_any_train_command_line_trains_or_is_one_line(tmp_path_factory, options) -> None:
-    import main
 
     out = tmp_path_factory.mktemp("runs")
     argv = ["train", *[part for option in options for part in option]]
@@ -240,22 +240,30 @@ def test_any_train_command_line_trains_or_is_one_line(tmp_path_factory, options)
     built = []
     # Bad input is caught while the command line is read and the brain, scene and arena
     # are built; the training itself (a step here) is left out, to keep 500 cases quick.
-    with (
-        tempfile.TemporaryFile("w+") as err,
-        _stderr_to(err),
-        mock.patch("game.training.train", lambda arena, *a, **k: built.append(arena) or {}),
-    ):
-        try:
-            code = main.main(argv)
-        except SystemExit as stop:
-            code = stop.code
-        err.seek(0)
-        said = err.read().strip().split("\n")
+    stand_in = mock.patch("game.training.train", lambda arena, *a, **k: built.append(arena) or {})
+    code, said = run_main(argv, [stand_in])
     if code == 0:
         assert len(built) == 1  # it got as far as training
         return
     assert code == 2, (argv, said)
     assert len(said) == 1 and said[0].startswith("main.py"), (argv, said)
+    assert said[0].isprintable(), said  # the input it quotes is escaped, not echoed raw
+
+
+def run_main(argv: list[str], patches: list) -> tuple[int, list[str]]:
+    """main.main(argv) with these patches: its exit code and the lines it wrote to stderr."""
+    import main
+
+    # newline="": a carriage return the program wrote must reach the test as it is
+    with tempfile.TemporaryFile("w+", newline="") as err, _stderr_to(err), ExitStack() as stack:
+        for patch in patches:
+            stack.enter_context(patch)
+        try:
+            code = main.main(argv)
+        except SystemExit as stop:
+            code = stop.code
+        err.seek(0)
+        return code, err.read().strip().split("\n")  # a line ends only at a newline
 
 
 class _stderr_to:
@@ -311,21 +319,17 @@ def test_any_other_command_line_starts_or_is_one_line(tmp_path_factory, command,
     started = []
     # What a command would run (a window, a race, a figure's runs) is stood in for: the
     # command line is read, and what it names is built, for real.
-    with (
-        tempfile.TemporaryFile("w+") as err,
-        _stderr_to(err),
-        mock.patch.object(main, "open_window", lambda *a, **k: started.append(a)),
-        mock.patch.object(main, "make_window", lambda *a, **k: started.append(a) or _Window()),
-        mock.patch("game.training.train", lambda arena, *a, **k: started.append(arena) or {}),
-        mock.patch("game.figures.headless.run_figure", lambda f, **k: started.append(f)),
-    ):
-        try:
-            code = main.main(argv)
-        except SystemExit as stop:
-            code = stop.code
-        err.seek(0)
-        said = err.read().strip().split("\n")
+    code, said = run_main(
+        argv,
+        [
+            mock.patch.object(main, "open_window", lambda *a, **k: started.append(a)),
+            mock.patch.object(main, "make_window", lambda *a, **k: _Window()),
+            mock.patch("game.training.train", lambda arena, *a, **k: started.append(arena) or {}),
+            mock.patch("game.figures.headless.run_figure", lambda f, **k: started.append(f)),
+        ],
+    )
     if code == 0:
         return
     assert code == 2, (argv, said)
     assert len(said) == 1 and said[0].startswith("main.py"), (argv, said)
+    assert said[0].isprintable(), said  # the input it quotes is escaped, not echoed raw
