@@ -27,7 +27,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # keep stdout for resu
 from brains.registry import BRAINS, check_memory
 from brains.settings import SettingsError
 from game.figures import FIGURE_NAMES
-from game.scenes import SCENES, MapError, gridworld_key, scene_spec, split_scene_key
+from game.scenes import SCENES, SceneError, gridworld_key, scene_spec, split_scene_key
 from game.scenes.gridmap import map_names
 
 if TYPE_CHECKING:
@@ -80,9 +80,16 @@ seed_int = whole_number(0, 2**63 - 1)
 
 
 def scene_name(text: str) -> str:
-    if text not in SCENES:
+    """flappy, cartpole, gridworld, or gym:ENV_ID (checked whole by resolve_scene)."""
+    family, colon, env_id = text.partition(":")
+    if family == "gym" and colon:
+        if not env_id:
+            raise argparse.ArgumentTypeError("gym: needs an environment id, e.g. gym:Acrobot-v1")
+        return text
+    if text not in SCENES or text == "gym":
         raise argparse.ArgumentTypeError(
-            f"unknown scene {text!r}; scenes: {', '.join(sorted(SCENES))}"
+            f"unknown scene {text!r}; scenes: flappy, cartpole, gridworld (with --map) "
+            "or gym:ENV_ID (any gymnasium environment with discrete actions)"
         )
     return text
 
@@ -100,7 +107,8 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--scene",
         type=scene_name,
-        help="the game: flappy (default), cartpole or gridworld",
+        help="the game: flappy (default), cartpole, gridworld, or gym:ENV_ID for a gymnasium "
+        "environment with discrete actions, e.g. gym:Acrobot-v1",
     )
     add_map_option(parser)
     parser.add_argument(
@@ -289,6 +297,26 @@ def build_parser() -> Parser:
     watch.add_argument(
         "--map", metavar="NAME|PATH", help="gridworld: play on this map, not the brain's own"
     )
+    watch.add_argument(
+        "--record",
+        type=Path,
+        metavar="FILE",
+        help="record the champion playing to FILE, a .gif or an .mp4 (the game, no charts)",
+    )
+    watch.add_argument(
+        "--headless",
+        action="store_true",
+        help="with --record: no window, record as fast as the game draws",
+    )
+    watch.add_argument(
+        "--episodes",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="--headless --record: stop after N episodes (default 1; at most "
+        "--frames frames, default 30 s of video)",
+    )
+    watch.add_argument("--quiet", action="store_true", help="--headless: no progress bar")
     add_window_options(watch)
     return parser
 
@@ -343,7 +371,7 @@ def resolve_scene(args: argparse.Namespace, default: str) -> None:
     key = gridworld_key(args.map) if args.map is not None else scene
     try:
         scene_spec(key)
-    except MapError as error:
+    except SceneError as error:
         fail(str(error))
     args.scene = key
 
@@ -430,8 +458,9 @@ def experiment_arena(args: argparse.Namespace):
     return build_arena(args)
 
 
-def make_window(arena, args: argparse.Namespace, save_root: Path, budget=None):
-    """The window (an App), with the view of the arena's scene, ready to run."""
+def make_window(arena, args: argparse.Namespace, save_root: Path, budget=None, recorder=None):
+    """The window (an App), with the view of the arena's scene, ready to run; with a
+    `recorder` (a VideoWriter), every frame of the game is recorded until it closes."""
     from game.app import App
     from game.views import make_view
 
@@ -442,6 +471,7 @@ def make_window(arena, args: argparse.Namespace, save_root: Path, budget=None):
         save_root=save_root,
         speed=speed,
         budget=budget,
+        recorder=recorder,
     )
 
 
@@ -493,7 +523,7 @@ def load_saved(directory: Path, map_arg: str | None) -> tuple[Brain, str]:
         if map_arg is None:  # the map as the brain file gives it, never a path it names
             scene = scene_from_brain(scene, meta.get("map_text"), str(directory / META_FILE))
         spec = scene_spec(scene)
-    except MapError as error:
+    except SceneError as error:
         fail(str(error))
     if (spec.obs_dim, spec.n_actions) != (brain.shape.obs_dim, brain.shape.n_actions):
         fail(
@@ -505,10 +535,40 @@ def load_saved(directory: Path, map_arg: str | None) -> tuple[Brain, str]:
 
 
 def command_watch(args: argparse.Namespace) -> int:
+    from game.recording import RecordError, VideoWriter, check_video_path, record_headless
     from game.showcase import ShowcaseArena
 
+    if args.headless and args.record is None:
+        fail("--headless goes with --record FILE: without a window, watch only records")
+    try:
+        if args.record is not None:
+            check_video_path(args.record)  # before the brain plays, not after
+    except RecordError as error:
+        fail(str(error))
     brain, scene = load_saved(args.directory, args.map)
-    open_window(ShowcaseArena(scene, brain, args.seed, source=args.directory), args, Path("runs"))
+    arena = ShowcaseArena(scene, brain, args.seed, source=args.directory)
+    speed = 1 if args.speed in (None, "max") else int(args.speed)
+    try:
+        if args.headless:
+            from game.views import make_view
+
+            result = record_headless(
+                arena,
+                make_view(arena.scene.spec.name, arena.scene),
+                args.record,
+                episodes=args.episodes,
+                max_frames=args.frames,
+                speed=speed,
+                progress=not args.quiet,
+            )
+            print(f"Recorded {result['frames']} frames to {args.record}", file=sys.stderr)
+            print(json.dumps(result), flush=True)
+            return 0
+        recorder = None if args.record is None else VideoWriter(args.record)
+        app = make_window(arena, args, Path("runs"), recorder=recorder)
+        app.run(max_frames=args.frames)
+    except RecordError as error:
+        fail(str(error))
     return 0
 
 

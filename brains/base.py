@@ -50,6 +50,8 @@ class BrainShape:
     # book's map gives its book's discount or step size. make_brain applies those a brain
     # has; they are not saved as such (the brain's settings, which hold them, are).
     brain_settings: tuple[tuple[str, str], ...] = ()
+    # The scene can be copied, so a planner can look ahead in it (not a gymnasium env's).
+    copyable: bool = True
 
 
 class Brain(ABC):

@@ -373,6 +373,12 @@ class MCTS(Planner):
         },
     }
 
+    @classmethod
+    def supports(cls, shape: BrainShape) -> str | None:
+        if shape.copyable:
+            return None
+        return "it looks ahead in copies of the scene, and this one cannot be copied"
+
     def __init__(
         self,
         shape: BrainShape,

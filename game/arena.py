@@ -88,6 +88,7 @@ def brain_shape(scene_name: str) -> BrainShape:
         spec.mirror_actions,
         spec.reward_range,
         spec.brain_settings,
+        spec.copyable,
     )
 
 

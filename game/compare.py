@@ -61,7 +61,11 @@ class _Relay(Callback):
 
 # What each scene's view draws a lane with: its colour (carts, the maze's agent) and, for
 # CartPole's counter, whose carts they are. Flappy Bird's view takes neither.
-LANE_EXTRAS: dict[str, tuple[str, ...]] = {"cartpole": ("colour", "name"), "gridworld": ("colour",)}
+LANE_EXTRAS: dict[str, tuple[str, ...]] = {
+    "cartpole": ("colour", "name"),
+    "gridworld": ("colour",),
+    "gym": ("colour", "name"),
+}
 
 
 class LaneView:

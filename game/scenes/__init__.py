@@ -1,7 +1,8 @@
 """Scenes by name. Each entry builds a scene of n agents.
 
-A scene is named by a key: "flappy", "cartpole", or "gridworld:MAP" where MAP is a
-shipped map's name or a path to a map file ("gridworld" alone is the Dyna Maze). The key
+A scene is named by a key: "flappy", "cartpole", "gridworld:MAP" where MAP is a
+shipped map's name or a path to a map file ("gridworld" alone is the Dyna Maze), or
+"gym:ENV_ID", any gymnasium environment with discrete actions (game/scenes/gym_scene.py). The key
 travels everywhere a scene name does (arenas, checks, saved brains), so a brain trained on
 a maze is watched on that maze.
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from game.scenes.base import Scene, SceneSpec, SolveRule
+from game.scenes.base import Scene, SceneError, SceneSpec, SolveRule
 from game.scenes.cartpole import CartPoleScene
 from game.scenes.flappy import FlappyScene
 from game.scenes.gridmap import (
@@ -44,15 +45,21 @@ SCENES: dict[str, Callable[[int, bool, bool], Scene] | None] = {
     "flappy": _flappy,
     "cartpole": _cartpole,
     "gridworld": None,  # built from its map, see make_scene
+    "gym": None,  # built from its environment id, see make_scene
 }
 SPECS: dict[str, SceneSpec] = {"flappy": FlappyScene.spec, "cartpole": CartPoleScene.spec}
 
 
 def split_scene_key(key: str) -> tuple[str, str | None]:
-    """ "gridworld:cliff" -> ("gridworld", "cliff"); "cartpole" -> ("cartpole", None)."""
+    """ "gridworld:cliff" -> ("gridworld", "cliff"); "cartpole" -> ("cartpole", None);
+    "gym:Acrobot-v1" -> ("gym", "Acrobot-v1")."""
     name, colon, rest = key.partition(":")
     if name == "gridworld":
         return name, rest if colon and rest else DEFAULT_MAP
+    if name == "gym":
+        if not rest:
+            raise KeyError("scene gym needs an environment id, e.g. gym:Acrobot-v1")
+        return name, rest
     if colon:
         raise KeyError(f"scene {name!r} takes no map (only gridworld does), got {key!r}")
     return name, None
@@ -65,7 +72,8 @@ def gridworld_key(map_name: str) -> str:
 def make_scene(
     key: str, n: int, capped: bool = True, independent: bool = False, changed: bool = False
 ) -> Scene:
-    """The scene a key names; raises KeyError (unknown scene) or MapError (bad map)."""
+    """The scene a key names; raises KeyError (unknown scene) or SceneError (a bad map,
+    an environment that cannot be a scene)."""
     name, map_name = split_scene_key(key)
     if name not in SCENES:
         raise KeyError(f"unknown scene {name!r}; scenes: {', '.join(sorted(SCENES))}")
@@ -73,6 +81,10 @@ def make_scene(
         from game.scenes.gridworld import GridWorldScene
 
         return GridWorldScene(load_map(map_name), n, final_layout=independent, changed=changed)
+    if name == "gym":
+        from game.scenes.gym_scene import GymScene
+
+        return GymScene(map_name, n)  # type: ignore[arg-type]
     return SCENES[name](n, capped, independent)  # type: ignore[misc]
 
 
@@ -108,6 +120,10 @@ def scene_spec(key: str) -> SceneSpec:
         from game.scenes.gridworld import make_spec
 
         return make_spec(load_map(map_name))
+    if name == "gym":
+        from game.scenes.gym_scene import gym_spec
+
+        return gym_spec(map_name)[0]  # type: ignore[arg-type]
     return SPECS[name]
 
 
@@ -115,6 +131,7 @@ __all__ = [
     "SCENES",
     "SPECS",
     "MapError",
+    "SceneError",
     "Scene",
     "SceneSpec",
     "SolveRule",

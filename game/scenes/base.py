@@ -13,6 +13,11 @@ from typing import Any
 import numpy as np
 
 
+class SceneError(ValueError):
+    """A scene key that names no scene that can be built (a bad map, an unknown
+    environment); the message is one line that says what and where."""
+
+
 @dataclass(frozen=True)
 class SceneSpec:
     """What a brain needs to know about a scene to act in it."""
@@ -22,7 +27,7 @@ class SceneSpec:
     obs_low: tuple[float, ...]
     obs_high: tuple[float, ...]
     action_meanings: tuple[str, ...]
-    reward_range: tuple[float, float]
+    reward_range: tuple[float, float] | None  # the least and most one step pays, if known
     score_name: str  # what one point of score means, e.g. "pipes"
     episode_name: str = "episode"  # what one episode is called, e.g. "course"
     one_hot: bool = False  # observations are one-hot over discrete states (a gridworld)
@@ -34,6 +39,8 @@ class SceneSpec:
     # Settings the scene fixes for the brains that play it, as text: (("gamma", "1"), ...)
     # (a book's map gives its book's discount, step size, exploration).
     brain_settings: tuple[tuple[str, str], ...] = ()
+    # The scene can be copied (snapshot, make_lanes), so a planner can look ahead in it.
+    copyable: bool = True
 
     @property
     def obs_dim(self) -> int:

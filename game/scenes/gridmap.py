@@ -41,6 +41,8 @@ from pathlib import Path
 
 import numpy as np
 
+from game.scenes.base import SceneError
+
 MAPS_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "maps"
 
 OPEN, WALL, START, GOAL, PIT = ".", "#", "S", "G", "X"
@@ -61,7 +63,7 @@ MAX_REWARD = 1e6  # larger rewards overflow values and charts (1e308 becomes inf
 MAX_CELLS = 100_000  # as many inputs as a brain file may have (brains/storage.py)
 
 
-class MapError(ValueError):
+class MapError(SceneError):
     """A map that cannot be read; the message is one line: file:line:column: what is wrong."""
 
 

@@ -16,6 +16,10 @@ def make_view(scene_name: str, scene: Any = None) -> Any:
         from game.views.cartpole_view import CartPoleView
 
         return CartPoleView()
+    if scene_name.startswith("gym:"):
+        from game.views.gym_view import GymView
+
+        return GymView(scene)
     if scene_name == "gridworld":
         from game.views.gridworld_view import GridWorldView
 
