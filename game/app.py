@@ -12,7 +12,6 @@ whose S saves something other than a brain names it in `saves` (a figure: "the p
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from contextlib import nullcontext
@@ -23,6 +22,7 @@ import pygame
 
 from game.arena import Budget
 from game.interrupts import second_interrupt_quits
+from game.recording import RecordError, VideoWriter, save_image
 from game.saving import save_or_rescue
 from game.ui import lanes as lane_ui
 from game.ui import theme
@@ -95,6 +95,7 @@ class App:
         fps: int = 60,
         speed: int | None = 1,
         budget: Budget | None = None,
+        recorder: VideoWriter | None = None,
     ) -> None:
         pygame.display.init()
         pygame.font.init()
@@ -105,6 +106,7 @@ class App:
         self.fps = fps
         self.speed_index = SPEEDS.index(speed)
         self.budget = budget
+        self.recorder = recorder  # `watch --record`: the game panel, every frame, to a video
         self.clock = pygame.time.Clock()
         self.charts = [
             StackedChart(spec) if spec.kind == "stacked" else Chart(spec) for spec in arena.charts()
@@ -168,6 +170,8 @@ class App:
         self.advance(dt)
         self._play_events()
         self.draw()
+        if self.recorder is not None and self._game is not None:
+            self.recorder.add(self._game)
         pygame.display.flip()
         self.frames += 1
 
@@ -432,13 +436,9 @@ class App:
         """A PNG of the window into the save folder, written whole or not at all."""
         stamp = time.strftime("%Y%m%d-%H%M%S")
         path = unique_file(self.save_root, f"screenshot-{stamp}", ".png")
-        partial = path.with_name(f".{path.stem}.partial.png")
         try:
-            self.save_root.mkdir(parents=True, exist_ok=True)
-            pygame.image.save(self.screen, str(partial))
-            os.replace(partial, path)
+            save_image(self.screen, path)
         except (OSError, pygame.error) as error:
-            partial.unlink(missing_ok=True)
             self.toast.show(f"Could not save a screenshot: {error}", theme.WARN)
             return None
         self.toast.show(f"Screenshot saved to {path}", theme.GOOD)
@@ -452,4 +452,11 @@ class App:
             if path is not None:
                 # stderr: stdout is for results (play's JSON line)
                 print(f"Saved {self.saves} to {path}", file=sys.stderr)
+        if self.recorder is not None:
+            recorder, self.recorder = self.recorder, None
+            try:
+                recorded = recorder.finish()
+                print(f"Recorded {recorder.frames} frames to {recorded}", file=sys.stderr)
+            except RecordError as error:
+                print(f"Nothing recorded: {error}", file=sys.stderr)
         pygame.display.quit()
