@@ -13,7 +13,7 @@ from test_cli import main_py
 
 from game.arena import Budget
 from game.experiment import make_arena
-from game.scenes import SceneError, make_scene, scene_spec
+from game.scenes import make_scene, scene_spec
 from game.training import train
 
 
