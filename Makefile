@@ -21,7 +21,7 @@ screenshot: $(STAMP)
 # Reinstall whenever the dependencies change.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev,plots,media]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev,plots,media,sweep]"
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[box2d]" \
 		|| echo "Box2D did not install here: only --scene gym:LunarLander-v3 needs it"
 	touch $(STAMP)

@@ -6,6 +6,7 @@
     python main.py watch runs/SOME-BRAIN             a saved brain plays fresh courses
     python main.py train --from runs/SOME-BRAIN      a saved learner goes on training
     python main.py figure sutton-8.2                 a figure of the book, run by run
+    python main.py sweep --brains hill-climb,dqn --seeds 0-99 --out DIR   Ray, every core
 
 Bad input gets one line on stderr and exit code 2, never a traceback.
 """
@@ -285,6 +286,7 @@ def build_parser() -> Parser:
     )
     add_window_options(compare)
     add_figure_parser(commands)
+    add_sweep_parser(commands)
     watch = commands.add_parser(
         "watch", help="open the window with a saved brain playing fresh episodes"
     )
@@ -319,6 +321,56 @@ def build_parser() -> Parser:
     watch.add_argument("--quiet", action="store_true", help="--headless: no progress bar")
     add_window_options(watch)
     return parser
+
+
+def add_sweep_parser(commands) -> None:
+    sweep = commands.add_parser(
+        "sweep",
+        help="every trial (brain x setting x seed) as a Ray task, on all cores or a cluster",
+        description="Run every trial of a study as a Ray task: on all local cores, or on the "
+        "Ray cluster at --address (or RAY_ADDRESS). Each trial is `train` with its seed; "
+        "results go to DIR/results.jsonl, each trial's brain and logs to DIR/runs/, a table "
+        "to stderr. A killed sweep goes on with --resume.",
+    )
+    sweep.add_argument("--scene", type=scene_name, help="the game (default cartpole)")
+    add_map_option(sweep)
+    sweep.add_argument(
+        "--brains", required=True, metavar="A,B,...", help="the brains, with settings if any"
+    )
+    sweep.add_argument(
+        "--seeds", required=True, metavar="0-99", help="seeds: a range, a list, or both (0-9,20)"
+    )
+    sweep.add_argument(
+        "--grid",
+        action="append",
+        default=[],
+        metavar="BRAIN:KEY=V1/V2,...",
+        help="settings to try for a brain, every combination (e.g. dqn:lr=0.001/0.003); "
+        "may be given once per brain",
+    )
+    sweep.add_argument("--population", type=positive_int, help="agents per trial (brain's own)")
+    add_neat_config_option(sweep)
+    sweep.add_argument(
+        "--max-steps",
+        type=positive_int,
+        metavar="N",
+        help="budget of each trial in environment steps (default: compare's for the scene)",
+    )
+    sweep.add_argument(
+        "--full-budget", action="store_true", help="trials use all of --max-steps, solved or not"
+    )
+    sweep.add_argument("--out", type=Path, required=True, metavar="DIR", help="the sweep's folder")
+    sweep.add_argument(
+        "--resume", action="store_true", help="go on with the sweep in --out: skip finished trials"
+    )
+    sweep.add_argument(
+        "--address", metavar="HOST:PORT", help="a Ray cluster's address (default: RAY_ADDRESS, "
+        "else a local Ray on this machine's cores)",
+    )  # fmt: skip
+    sweep.add_argument(
+        "--workers", type=positive_int, metavar="N", help="local Ray: cores to use (default all)"
+    )
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def figure_name(text: str) -> str:
@@ -664,6 +716,69 @@ def command_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_sweep(args: argparse.Namespace) -> int:
+    from game.arena import Budget
+    from game.compare import split_brain_list
+    from game.sweep import (
+        SweepError,
+        SweepFolder,
+        parse_grid,
+        parse_seeds,
+        plan_trials,
+        run_sweep,
+        trial_key,
+    )
+    from game.sweep_report import sweep_table
+    from game.trial import Trial, new_brain
+
+    resolve_scene(args, "cartpole")
+    brains = split_brain_list(args.brains)
+    if not brains:
+        fail("--brains: give at least one brain")
+    if args.address is not None and args.workers is not None:
+        fail("--workers is for a local Ray; a cluster has the cores it has")
+    max_steps = args.max_steps or COMPARE_STEPS.get(args.scene, 200_000)
+    budget = Budget(max_steps=max_steps, until_solved=not args.full_budget)
+    overrides = tuple(brain_overrides(args, brains).items())
+    template = Trial(args.scene, "", 0, budget, args.population, overrides)
+    try:
+        trials = plan_trials(template, brains, parse_grid(args.grid), parse_seeds(args.seeds))
+        for trial in {t.brain: t for t in trials}.values():  # a bad brain fails now, once
+            new_brain(trial)
+        writable_folder(args.out)
+        folder = SweepFolder(args.out, args.resume)
+    except (SweepError, SettingsError, ValueError) as error:
+        fail(str(error))
+    known = {t.key for t in trials}
+    strays = sorted(folder.done() - known)
+    if strays:
+        fail(f"--resume: {folder.results_path} holds trials this sweep does not name, "
+             f"such as {strays[0]!r}: give the same --brains, --grid and --seeds")  # fmt: skip
+    skipped = len(folder.done())
+    if skipped:
+        print(f"Resuming: {skipped} of {len(trials)} trials done already.", file=sys.stderr)
+
+    def report(trial, result: dict) -> None:
+        print(json.dumps(result), flush=True)
+
+    try:
+        finished, failed = run_sweep(
+            trials, folder, args.address, args.workers, not args.quiet, on_result=report
+        )
+    except SweepError as error:
+        fail(str(error))
+    except KeyboardInterrupt:
+        print(f"Interrupted: {len(folder.results)} of {len(trials)} trials are in "
+              f"{folder.results_path}; --resume goes on.", file=sys.stderr)  # fmt: skip
+        return 130
+    results = [line for line in folder.results if trial_key(line) in known]
+    print(sweep_table(results), file=sys.stderr)
+    if failed:
+        print(f"{failed} trials failed: see {folder.failures_path}; --resume tries them "
+              "again", file=sys.stderr)  # fmt: skip
+    return 1 if failed else 0
+
+
 def writable_folder(folder: Path) -> None:
     """Fail now, in one line, if `folder` cannot take files: not after the work."""
     if folder.exists() and not folder.is_dir():
@@ -738,6 +853,7 @@ def main(argv: list[str] | None = None) -> int:
         "compare": command_compare,
         "play": command_play,
         "figure": command_figure,
+        "sweep": command_sweep,
     }
     try:
         return commands[args.command](args)
