@@ -440,25 +440,34 @@ def budget_from(args: argparse.Namespace):
     return Budget(args.max_generations, args.max_episodes, args.max_steps, args.until_solved)
 
 
+def trial_of(args: argparse.Namespace, text: str):
+    """The trial the options describe, for brain `text` (game/trial.py: what `train` runs
+    once and `sweep` many times)."""
+    from game.arena import Budget
+    from game.trial import Trial
+
+    overrides = tuple(brain_overrides(args, [text]).items())
+    budget = budget_from(args) if hasattr(args, "max_generations") else Budget()
+    return Trial(args.scene, text, args.seed, budget, args.population, overrides)
+
+
 def new_brain(args: argparse.Namespace, text: str) -> Brain:
     """The brain `text` names, for args.scene; a bad name or setting is one line."""
-    from brains.registry import make_brain
-    from game.arena import brain_shape
+    from game.trial import new_brain as trial_brain
 
     try:
-        return make_brain(
-            text, brain_shape(args.scene), args.population, args.seed, brain_overrides(args, [text])
-        )
+        return trial_brain(trial_of(args, text))
     except (SettingsError, ValueError) as error:
         fail(str(error))
 
 
 def build_arena(args: argparse.Namespace):
-    from game.experiment import make_arena
+    """A new brain's arena, built as a sweep's trial builds it."""
+    from game.trial import trial_arena
 
     brain = new_brain(args, args.brain)
     check_generations(brain, args)
-    return make_arena(args.scene, brain, args.seed, brain_text=args.brain)
+    return trial_arena(trial_of(args, args.brain), brain)
 
 
 def check_generations(brain: Brain, args: argparse.Namespace) -> None:
