@@ -183,21 +183,21 @@ class RunLog(Callback):
         self.episodes = LineFile(self.folder / EPISODES_FILE, ",".join(EPISODE_COLUMNS))
         self.board = TensorBoardLog(tensorboard) if tensorboard is not None else None
         self._episode = 0
-        self._return_sum, self._returns = 0.0, 0  # of the episodes since the last row
+        # Episodes as they ended, (lanes, env_steps, lengths, returns), formatted only when
+        # written: the tick an episode ends pays for two small copies, not for text.
+        self._ended: list[tuple[np.ndarray, int, np.ndarray, np.ndarray]] = []
+        self._waiting = 0  # episodes in _ended
+        self._since: list[np.ndarray] = []  # returns of the episodes since the last row
         self._generation_row: dict[str, Any] | None = None  # waiting for its check, if any
 
     def on_agents_done(self, arena: Arena, agents: np.ndarray) -> None:
-        scene, steps = arena.scene, str(arena.metrics.env_steps)
-        returns = scene.returns[agents].astype(np.float64)
-        for lane, length, value in zip(
-            agents.tolist(), scene.steps[agents].tolist(), returns.tolist(), strict=True
-        ):
-            self._episode += 1
-            self.episodes.add(f"{lane},{self._episode},{steps},{length},{cell(value)}")
-        self._return_sum += float(returns.sum())
-        self._returns += len(agents)
-        if len(self.episodes.pending) >= self.EPISODES_WAITING:
-            self.episodes.flush()
+        scene = arena.scene
+        returns = scene.returns[agents]
+        self._ended.append((agents, arena.metrics.env_steps, scene.steps[agents], returns))
+        self._since.append(returns)
+        self._waiting += len(agents)
+        if self._waiting >= self.EPISODES_WAITING:
+            self._write_episodes()
 
     def on_generation_end(self, arena: Arena) -> None:
         self._write_generation_row()  # the one before had no check
@@ -212,9 +212,9 @@ class RunLog(Callback):
     def close(self) -> None:
         """Write what is left: a generation's row, a row for the episodes since the last."""
         self._write_generation_row()
-        if self._returns:
+        if self._since:
             self._write(self._row())
-        self.episodes.flush()
+        self._write_episodes()
         self.progress.close()
         self.episodes.close()
         if self.board is not None:
@@ -222,8 +222,8 @@ class RunLog(Callback):
 
     def _row(self) -> dict[str, Any]:
         m = self.arena.metrics
-        mean = self._return_sum / self._returns if self._returns else None
-        self._return_sum, self._returns = 0.0, 0
+        mean = float(np.concatenate(self._since).mean()) if self._since else None
+        self._since = []
         return {
             "env_steps": m.env_steps,
             "wall_seconds": round(m.seconds(), 3),
@@ -237,8 +237,18 @@ class RunLog(Callback):
             self._write(self._generation_row)
             self._generation_row = None
 
+    def _write_episodes(self) -> None:
+        for lanes, steps, lengths, returns in self._ended:
+            for lane, length, value in zip(
+                lanes.tolist(), lengths.tolist(), returns.tolist(), strict=True
+            ):
+                self._episode += 1
+                self.episodes.add(f"{lane},{self._episode},{steps},{length},{cell(value)}")
+        self._ended, self._waiting = [], 0
+        self.episodes.flush()
+
     def _write(self, row: dict[str, Any]) -> None:
-        self.episodes.flush()  # the episodes a row sums up are on disk before it
+        self._write_episodes()  # the episodes a row sums up are on disk before it
         self.progress.add(",".join(cell(row[column]) for column in PROGRESS_COLUMNS))
         self.progress.flush()
         if self.board is not None:

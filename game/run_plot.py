@@ -143,16 +143,14 @@ def plot_runs(
     drawn, as a dict. RunFileError or PlotError (one line) if it cannot be."""
     column = Y_AXES[y]
     groups = group_runs(read_runs(paths))
-    curves = []
-    for group in groups:
-        drawn = curve(group, x, column, band)
-        if drawn is None:
-            print(f"{group.label}: no {column} in its logs yet; left out", file=sys.stderr)
-        else:
-            curves.append((group, drawn))
+    drawn = [(group, curve(group, x, column, band)) for group in groups]
+    curves = [(group, lines) for group, lines in drawn if lines is not None]
     if not curves:
         hint = "; --y return plots the training return" if y == "eval" else ""
-        raise RunFileError(f"no run has a {column} to plot{hint}")
+        raise RunFileError(f"no run has any {column} to plot yet{hint}")
+    for group, lines in drawn:
+        if lines is None:
+            print(f"{group.label}: no {column} in its logs yet; left out", file=sys.stderr)
     plt = pyplot()
     drawing, axes = plt.subplots(figsize=(8, 4.8), dpi=100)
     for group, (grid, mean, low, high) in curves:
