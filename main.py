@@ -159,6 +159,16 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_tensorboard_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--tensorboard",
+        type=Path,
+        metavar="DIR",
+        help="also write the checks' scalars for TensorBoard, a subfolder per run "
+        "(`tensorboard --logdir DIR`; needs the tensorboard package)",
+    )
+
+
 def add_neat_config_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--neat-config",
@@ -203,10 +213,14 @@ def build_parser() -> Parser:
         description="Train with no window. A progress bar goes to stderr; the result is one "
         "JSON line on stdout with the keys scene, brain, seed, solved, generations, episodes, "
         "env_steps, wall_seconds, best_score, eval_score and saved_to. With no limit given, "
-        "trains until solved. Ctrl-C stops early and still saves the champion.",
+        "trains until solved. Ctrl-C stops early and still saves the champion. The run's "
+        "folder under --out holds its logs, written as it goes (progress.csv, a row per "
+        "check; episodes.csv, a row per episode; `python main.py plot` draws them), and the "
+        "saved brain.",
     )
     add_experiment_options(train)
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_tensorboard_option(train)
     play = commands.add_parser(
         "play",
         help="play a scene yourself, alone, alongside a learning bot or against a saved one",
@@ -284,9 +298,18 @@ def build_parser() -> Parser:
         metavar="N",
         help="headless: race on N seeds, from --seed on (default 1)",
     )
+    compare.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="headless: where the race's folder goes, compare-TIME/ with each brain's logs "
+        "per seed and results.jsonl (default runs/)",
+    )
+    add_tensorboard_option(compare)
     add_window_options(compare)
     add_figure_parser(commands)
     add_sweep_parser(commands)
+    add_plot_parser(commands)
     watch = commands.add_parser(
         "watch", help="open the window with a saved brain playing fresh episodes"
     )
@@ -371,6 +394,41 @@ def add_sweep_parser(commands) -> None:
         "--workers", type=positive_int, metavar="N", help="local Ray: cores to use (default all)"
     )
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def add_plot_parser(commands) -> None:
+    from game.run_files import BANDS, X_AXES, Y_AXES
+
+    plot = commands.add_parser(
+        "plot",
+        help="draw learning curves of runs from their logs into a PNG",
+        description="Learning curves from the logs that train and compare --headless write: "
+        "one curve per brain and settings, the mean over its seeds with a band from the "
+        "lowest to the highest. Give run folders, or folders of them (a compare-TIME/ "
+        "folder, runs/). Prints one JSON line: the PNG's path and the runs of each curve.",
+    )
+    plot.add_argument("folders", type=Path, nargs="+", metavar="RUN_DIR", help="runs to plot")
+    plot.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE.png",
+        help="the PNG (default: curves-Y.png in the folder given, or here if several)",
+    )
+    plot.add_argument(
+        "--x", choices=tuple(X_AXES), default="env_steps", help="the x axis (default env_steps)"
+    )
+    plot.add_argument(
+        "--y",
+        choices=tuple(Y_AXES),
+        default="eval",
+        help="eval: the checks' scores (default); return: the mean training return",
+    )
+    plot.add_argument(
+        "--band",
+        choices=BANDS,
+        default="minmax",
+        help="the band around each mean: min to max over seeds (default) or one std",
+    )
 
 
 def figure_name(text: str) -> str:
@@ -635,17 +693,47 @@ def command_watch(args: argparse.Namespace) -> int:
 
 def command_train(args: argparse.Namespace) -> int:
     from game.arena import Budget
-    from game.training import train
+    from game.trial import RunFolderError, train_logged
 
     writable_folder(args.out)  # before the work, not after it
+    check_tensorboard(args)
     arena = experiment_arena(args)
     budget = budget_from(args)
     if budget.unlimited:
         print("No limit given: training until solved (Ctrl-C stops and saves).", file=sys.stderr)
         budget = Budget(until_solved=True)
-    result = train(arena, budget, args.out, progress=not args.quiet)
+    try:  # the same code as each trial of a sweep (game/trial.py)
+        result = train_logged(
+            arena, budget, args.out, not args.quiet, args.tensorboard, announce=True
+        )
+    except RunFolderError as error:
+        fail(str(error))
     print(json.dumps(result), flush=True)
     return 0
+
+
+def check_tensorboard(args: argparse.Namespace) -> None:
+    """--tensorboard: fail now, in one line, if it cannot be written."""
+    from game.run_log import tensorboard_missing
+
+    if args.tensorboard is None:
+        return
+    missing = tensorboard_missing()
+    if missing:
+        fail(missing)
+    if args.tensorboard.exists() and not args.tensorboard.is_dir():
+        fail(f"--tensorboard {args.tensorboard}: a file is there, not a folder")
+
+
+def open_run_log(arena, folder: Path, tensorboard: Path | None, name: str):
+    """The run log of `arena` into `folder`, and into tensorboard/name if asked; a folder
+    that cannot take it is one line."""
+    from game.run_log import RunLog
+
+    try:
+        return RunLog(arena, folder, None if tensorboard is None else tensorboard / name)
+    except OSError as error:
+        fail(f"cannot write the run's logs into {folder}: {error.strerror or error}")
 
 
 def command_play(args: argparse.Namespace) -> int:
@@ -698,22 +786,42 @@ def command_compare(args: argparse.Namespace) -> int:
             fail(str(error))
 
     if not args.headless:
+        for option in ("out", "tensorboard"):
+            if getattr(args, option) is not None:
+                fail(f"--{option} goes with --headless: the window's race keeps no logs")
         race = CompareArena(args.scene, build(args.seed), args.seed, budget)
         open_window(race, args, Path("runs"))
         return 0
+    from brains.storage import unique_directory
     from game.compare import SUMMARY_HEADERS, format_table, summarise
+    from game.run_files import RESULTS_FILE
+    from game.run_log import LineFile, folder_name, new_race_folder
     from game.training import train
 
     build(args.seed)  # bad brains fail now, before any racing
+    out = args.out or Path("runs")
+    writable_folder(out)
+    check_tensorboard(args)
+    try:
+        race_folder = new_race_folder(out)
+        results_file = LineFile(race_folder / RESULTS_FILE)
+    except OSError as error:
+        fail(f"--out {out}: cannot make the race's folder ({error.strerror or error})")
+    print(f"Logs: {race_folder}", file=sys.stderr)
     results = []
     seeds = range(args.seed, args.seed + args.seeds)
     try:
         for seed in seeds:
             race = CompareArena(args.scene, build(seed), seed, budget)
             for lane in race.lanes:
-                result = train(lane.arena, budget, out=None, progress=False)
+                folder = unique_directory(race_folder, f"{folder_name(lane.label)}-seed{seed}")
+                name = f"{race_folder.name}/{folder.name}"
+                logs = open_run_log(lane.arena, folder, args.tensorboard, name)
+                result = train(lane.arena, budget, out=None, progress=False, logs=logs)
                 results.append(result)
                 print(json.dumps(result), flush=True)
+                results_file.add(json.dumps({**result, "logs": folder.name}))
+                results_file.flush()
                 print(
                     f"{lane.label} seed {seed}: solved={result['solved']} "
                     f"steps={result['env_steps']:,}",
@@ -721,6 +829,7 @@ def command_compare(args: argparse.Namespace) -> int:
                 )
     except KeyboardInterrupt:
         print("Interrupted: the table covers the runs that finished.", file=sys.stderr)
+    results_file.close()
     print(format_table(SUMMARY_HEADERS, summarise(results)), file=sys.stderr)
     return 0
 
@@ -782,10 +891,30 @@ def command_sweep(args: argparse.Namespace) -> int:
         return 130
     results = [line for line in folder.results if trial_key(line) in known]
     print(sweep_table(results), file=sys.stderr)
+    plot_sweep(results, args.out / "curves.png")
     if failed:
         print(f"{failed} trials failed: see {folder.failures_path}; --resume tries them "
               "again", file=sys.stderr)  # fmt: skip
     return 1 if failed else 0
+
+
+def plot_sweep(results: list[dict], out: Path) -> None:
+    """The sweep's learning curves, a band per brain over its seeds, from the trials'
+    logs; a plot that cannot be drawn is said, and the sweep's results stand."""
+    from game.figures.plot import PlotError
+    from game.run_files import RunFileError
+    from game.run_plot import plot_runs
+
+    folders = [Path(r["saved_to"]) for r in results if r.get("saved_to")]
+    folders = [f for f in folders if f.is_dir()]  # on a cluster: on the node that ran it
+    if not folders:
+        return
+    try:
+        plot_runs(folders, out, "env_steps", "eval", "minmax")
+    except (RunFileError, PlotError) as error:
+        print(f"No plot: {error}", file=sys.stderr)
+        return
+    print(f"Learning curves saved to {out}", file=sys.stderr)
 
 
 def writable_folder(folder: Path) -> None:
@@ -839,6 +968,26 @@ def command_figure(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_plot(args: argparse.Namespace) -> int:
+    from game.figures.plot import PlotError
+    from game.run_files import RunFileError
+    from game.run_plot import plot_runs
+
+    out = args.out
+    if out is None:
+        folder = args.folders[0] if len(args.folders) == 1 else Path(".")
+        out = folder / f"curves-{args.y}.png"
+    if out.suffix.lower() != ".png":
+        fail(f"--out {out}: the plot is a PNG; give a name ending in .png")
+    try:
+        drawn = plot_runs(args.folders, out, args.x, args.y, args.band)
+    except (RunFileError, PlotError) as error:
+        fail(str(error))
+    print(f"Plot saved to {out}", file=sys.stderr)
+    print(json.dumps(drawn), flush=True)
+    return 0
+
+
 def _stop_like_ctrl_c(signum: int, frame: object) -> None:
     """A polite `kill` stops a run the way Ctrl-C does: it still saves."""
     raise KeyboardInterrupt
@@ -863,6 +1012,7 @@ def main(argv: list[str] | None = None) -> int:
         "play": command_play,
         "figure": command_figure,
         "sweep": command_sweep,
+        "plot": command_plot,
     }
     try:
         return commands[args.command](args)

@@ -44,7 +44,17 @@ def save_brain(brain: Brain, directory: Path, extra: dict[str, Any] | None = Non
     if directory.exists():
         raise FileExistsError(f"{directory} already exists")
     directory.parent.mkdir(parents=True, exist_ok=True)
-    temporary = directory.parent / f".{directory.name}.partial-{os.getpid()}"
+    temporary = _staged(brain, directory.parent / f".{directory.name}.partial-{os.getpid()}", extra)
+    try:
+        os.rename(temporary, directory)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return directory
+
+
+def _staged(brain: Brain, temporary: Path, extra: dict[str, Any] | None) -> Path:
+    """The brain's files, brain.json with the format's marks, in a new hidden folder."""
     shutil.rmtree(temporary, ignore_errors=True)
     temporary.mkdir()
     try:
@@ -53,11 +63,32 @@ def save_brain(brain: Brain, directory: Path, extra: dict[str, Any] | None = Non
         meta = json.loads(meta_path.read_text())
         meta = {"format": FORMAT, "version": FORMAT_VERSION, **meta, **(extra or {})}
         meta_path.write_text(json.dumps(meta, indent=2) + "\n")
-        os.rename(temporary, directory)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
-    return directory
+    return temporary
+
+
+def save_brain_into(brain: Brain, folder: Path, extra: dict[str, Any] | None = None) -> Path:
+    """Write `brain` into an existing folder that holds other files (a run's logs): it is
+    saved whole into a hidden folder inside, then its files move up one by one, brain.json
+    last, so the folder reads as a brain only once every file of it is in place. Refuses a
+    folder that already holds a brain or a file of the same name."""
+    folder = Path(folder)
+    if (folder / META_FILE).exists():
+        raise FileExistsError(f"{folder / META_FILE} already exists")
+    staged = _staged(brain, folder / f".brain.partial-{os.getpid()}", extra)
+    try:
+        names = sorted(path.name for path in staged.iterdir())
+        taken = [name for name in names if (folder / name).exists()]
+        if taken:
+            raise FileExistsError(f"{folder / taken[0]} already exists")
+        names.remove(META_FILE)
+        for name in [*names, META_FILE]:
+            os.rename(staged / name, folder / name)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    return folder
 
 
 def unique_directory(root: Path, stem: str) -> Path:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from brains.base import Brain, BrainShape, Evolver, Learner, Policy, Transitions
-from brains.storage import save_brain, unique_directory
+from brains.storage import save_brain, save_brain_into, unique_directory
 from game import colours
 from game.colours import BLUE, GOLD, GREEN, PINK, Colour
 from game.evaluation import EVALUATION, TRAINING, Evaluation, episode_seed
@@ -70,6 +70,10 @@ class Callback:
     def on_generation_end(self, arena: Arena) -> None: ...
 
     def on_episodes_end(self, arena: Arena, count: int) -> None: ...
+
+    def on_agents_done(self, arena: Arena, agents: np.ndarray) -> None:
+        """The agents (indices into the scene) whose episodes ended this tick, in every
+        kind of arena, told while the scene's `steps` and `returns` still hold them."""
 
     def on_evaluation_end(self, arena: Arena, evaluation: Evaluation) -> None: ...
 
@@ -205,13 +209,20 @@ class Arena:
         """How far the run got, for names of saved brains: gen12, ep340."""
         raise NotImplementedError
 
-    def save_best(self, root: Path) -> Path:
+    def run_stem(self) -> str:
+        """The start of the names of this run's folders: scene (and map), brain, seed."""
         name, map_name = split_scene_key(self.scene_name)
         scene = f"{name}-{map_label(map_name)}" if map_name else name
-        stem = f"{scene}-{self.brain.name}-seed{self.seed}-{self.progress_tag()}"
+        return f"{scene}-{self.brain.name}-seed{self.seed}"
+
+    def save_best(self, root: Path) -> Path:
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        directory = unique_directory(Path(root), f"{stem}-{stamp}")
+        directory = unique_directory(Path(root), f"{self.run_stem()}-{self.progress_tag()}-{stamp}")
         return save_brain(self.brain, directory, saved_scene_meta(self.scene_name))
+
+    def save_into(self, folder: Path) -> Path:
+        """Save the brain into this run's own folder, beside its logs (`train`)."""
+        return save_brain_into(self.brain, folder, saved_scene_meta(self.scene_name))
 
     def check_status(self) -> list[tuple[str, str]]:
         """The top bar's word on the champion's latest check."""
@@ -276,7 +287,10 @@ class EvolutionArena(Arena):
         self.metrics.env_steps += len(living)
         # No agent starts again within a generation: episodes ended if the living shrank.
         if len(scene.living()) < len(living):
-            self.metrics.episode_scores(scene.scores[terminated | truncated])
+            ended = terminated | truncated
+            self.metrics.episode_scores(scene.scores[ended])
+            for callback in self.callbacks:
+                callback.on_agents_done(self, np.flatnonzero(ended))
             if scene.all_done:
                 self._end_generation()
 
@@ -479,7 +493,9 @@ class LearnerArena(Arena):
             metrics.record("return_average", metrics.env_steps, float(np.mean(self._recent)))
         count = int(np.count_nonzero(ended))
         self.brain.end_episodes(count)
+        agents = np.flatnonzero(ended)
         for callback in self.callbacks:
+            callback.on_agents_done(self, agents)
             callback.on_episodes_end(self, count)
 
     def has_learned(self) -> bool:

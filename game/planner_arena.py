@@ -296,8 +296,10 @@ class PlannerArena(Arena):
             if len(self._played) == self.rule.episodes:
                 self._block_played()
         metrics.record("mean_score", metrics.episodes, self.mean_score)
+        agents = np.flatnonzero(ended)
         for callback in self.callbacks:
-            callback.on_episodes_end(self, int(np.count_nonzero(ended)))
+            callback.on_agents_done(self, agents)
+            callback.on_episodes_end(self, len(agents))
 
     @property
     def mean_score(self) -> float | None:

@@ -13,6 +13,7 @@ from brains.base import Learner
 from game.arena import Arena, Budget, Callback
 from game.evaluation import Evaluation
 from game.interrupts import second_interrupt_quits
+from game.run_log import RunLog
 from game.saving import save_or_rescue
 
 RESULT_KEYS = (
@@ -80,13 +81,22 @@ class ProgressBar(Callback):
         self.bar.close()
 
 
-def train(arena: Arena, budget: Budget, out: Path | None, progress: bool = True) -> dict:
+def train(
+    arena: Arena,
+    budget: Budget,
+    out: Path | None,
+    progress: bool = True,
+    logs: RunLog | None = None,
+) -> dict:
     """Train until the budget (or Ctrl-C), save the champion under `out` (unless None),
-    return the result line."""
+    return the result line. With `logs`, the run's logs are written as it goes, and the
+    champion is saved into their folder, the run's own, rather than a new one."""
     if not arena.has_learned():
         arena.metrics.started = time.perf_counter()  # the clock starts with training
     bar = ProgressBar(arena, budget, progress)
     arena.callbacks.append(bar)
+    if logs is not None:
+        arena.callbacks.append(logs)
     interrupted = False
     try:
         arena.run(budget)
@@ -99,10 +109,16 @@ def train(arena: Arena, budget: Budget, out: Path | None, progress: bool = True)
         interrupted = True
     finally:
         bar.close()
+        if logs is not None:
+            arena.callbacks.remove(logs)
+            logs.close()
     saved_to = None
     if out is not None and arena.has_learned():
         with second_interrupt_quits() if interrupted else nullcontext():
-            path, note = save_or_rescue(arena.save_best, out)
+            if logs is None:
+                path, note = save_or_rescue(arena.save_best, out)
+            else:
+                path, note = save_or_rescue(arena.save_into, logs.folder, arena.save_best)
         saved_to = None if path is None else str(path)
         if note:
             print(note if path else f"main.py: error: {note}", file=sys.stderr)

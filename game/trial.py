@@ -4,9 +4,9 @@ same `run_trial`: one seed gives the same result in both."""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from brains.base import Brain
 from game.arena import Arena, Budget, brain_shape
@@ -46,9 +46,50 @@ def trial_arena(trial: Trial, brain: Brain | None = None) -> Arena:
     return make_arena(trial.scene, brain, trial.seed, brain_text=trial.brain)
 
 
-def run_trial(trial: Trial, out: Path | None, progress: bool = False, **train_options: Any) -> dict:
-    """Train the trial's brain until its budget, save it under `out`, and return the
-    result line (the keys of game.training.RESULT_KEYS)."""
+class RunFolderError(Exception):
+    """A run folder or its logs that cannot be made; the message is one line."""
+
+
+def train_logged(
+    arena: Arena,
+    budget: Budget,
+    out: Path,
+    progress: bool = False,
+    tensorboard: Path | None = None,
+    announce: bool = False,
+) -> dict:
+    """Train `arena` into a new run folder under `out`: its logs as it goes (and
+    TensorBoard's under `tensorboard`, if given), its brain at the end. Raises
+    RunFolderError before training if the folder or its logs cannot be made."""
+    from game.run_log import RunLog, new_run_folder
     from game.training import train
 
-    return train(trial_arena(trial), trial.budget, out, progress=progress, **train_options)
+    try:
+        folder = new_run_folder(arena, out)
+    except OSError as error:
+        raise RunFolderError(
+            f"--out {out}: cannot make the run's folder ({error.strerror or error})"
+        ) from None
+    try:
+        logs = RunLog(arena, folder, None if tensorboard is None else tensorboard / folder.name)
+    except OSError as error:
+        raise RunFolderError(
+            f"cannot write the run's logs into {folder}: {error.strerror or error}"
+        ) from None
+    if announce:
+        print(f"Logs: {folder}", file=sys.stderr)
+    return train(arena, budget, out, progress=progress, logs=logs)
+
+
+def run_trial(
+    trial: Trial, out: Path | None, progress: bool = False, tensorboard: Path | None = None
+) -> dict:
+    """Train the trial's brain until its budget and return the result line (the keys of
+    game.training.RESULT_KEYS); with `out`, in a run folder of its own there, with its
+    logs and its saved brain, as `train` does."""
+    from game.training import train
+
+    arena = trial_arena(trial)
+    if out is None:
+        return train(arena, trial.budget, None, progress=progress)
+    return train_logged(arena, trial.budget, out, progress, tensorboard)

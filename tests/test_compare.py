@@ -69,9 +69,11 @@ def test_a_race_ends_with_a_results_table_and_lanes_keep_playing():
     assert arena.lanes[1].arena.metrics.env_steps == int(rows[1][2].replace(",", ""))
 
 
-def test_headless_compare_prints_a_json_line_per_brain_and_seed_and_a_table():
+def test_headless_compare_prints_a_json_line_per_brain_and_seed_and_a_table(tmp_path):
     result = main_py(
         "compare",
+        "--out",
+        str(tmp_path),
         "--scene",
         "cartpole",
         "--brains",
@@ -94,8 +96,9 @@ def test_headless_compare_prints_a_json_line_per_brain_and_seed_and_a_table():
     assert "env steps to solve" in result.stderr and "ga" in result.stderr.splitlines()[-1]
 
 
-def test_full_budget_races_every_brain_to_its_last_step_solved_or_not():
+def test_full_budget_races_every_brain_to_its_last_step_solved_or_not(tmp_path):
     options = ("compare", "--scene", "cartpole", "--brains", "ga", "--headless")
+    options += ("--out", str(tmp_path))
     options += ("--max-steps", "40000")
     first = json.loads(main_py(*options).stdout)
     assert first["solved"] and first["env_steps"] < 40_000  # it stops at its solve...

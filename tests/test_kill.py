@@ -15,14 +15,20 @@ from pathlib import Path
 from test_cli import ROOT, main_py
 
 from brains.storage import META_FILE, load_brain
+from game.run_files import read_episodes, read_progress
 
 TRAIN = ["train", "--scene", "cartpole", "--brain", "q-table", "--max-episodes", "40", "--quiet"]
 ENV = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
 
 
 def visible_brains(out: Path) -> list[Path]:
-    """The brains a user (or the menu) sees: folders not hidden. A save in progress is a
-    hidden `.NAME.partial-PID` folder until it is renamed into place."""
+    """The brains a user (or the menu) sees: folders holding brain.json. A run's folder
+    holds its logs from the start and its brain once saved: a save in progress is a hidden
+    `.brain.partial-PID` folder inside it, whose files move up brain.json last."""
+    return sorted(p for p in out.iterdir() if (p / META_FILE).is_file()) if out.exists() else []
+
+
+def run_folders(out: Path) -> list[Path]:
     return sorted(p for p in out.iterdir() if not p.name.startswith(".")) if out.exists() else []
 
 
@@ -44,8 +50,10 @@ def test_fifty_kills_at_random_moments_leave_only_complete_brains(tmp_path):
     brains = visible_brains(out)
     assert brains, "no run got as far as saving in 50 tries"
     for directory in brains:
-        assert (directory / META_FILE).is_file()
         load_brain(directory)  # complete: it loads
+    for folder in run_folders(out):  # saved or not, a run's logs read: no torn row in them
+        read_progress(folder)
+        read_episodes(folder)
     newest = max(brains, key=lambda p: (p / META_FILE).stat().st_mtime)
     assert main_py("watch", str(newest), "--frames", "2").returncode == 0
     going_on = main_py("train", "--from", str(newest), "--max-episodes", "5", "--quiet",
@@ -73,9 +81,10 @@ def test_a_kill_in_the_middle_of_a_save_leaves_no_half_brain(tmp_path):
         process = subprocess.Popen(argv, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)  # fmt: skip
         deadline = time.monotonic() + 60
-        while not any(out.glob(".*partial*/weights.npz")) and time.monotonic() < deadline:
+        saving = "*/.*partial*/weights.npz"  # inside the run's folder
+        while not any(out.glob(saving)) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert any(out.glob(".*partial*/weights.npz")), "the save never began"
+        assert any(out.glob(saving)), "the save never began"
         process.send_signal(signal.SIGKILL)
         process.wait()
         assert visible_brains(out) == []  # half a brain is never where a brain would be

@@ -152,9 +152,11 @@ def test_a_saved_dyna_model_that_does_not_fit_the_maze_is_refused(tmp_path, erro
         load_brain(path)
 
 
-def test_headless_compare_races_dyna_q_with_and_without_planning():
+def test_headless_compare_races_dyna_q_with_and_without_planning(tmp_path):
     result = main_py(
         "compare",
+        "--out",
+        str(tmp_path),
         "--scene",
         "gridworld",
         "--map",

@@ -14,9 +14,8 @@ class PlotError(Exception):
     """The PNG could not be drawn or written; the message is one line."""
 
 
-def save_png(figure: Figure, path: Path) -> Path:
-    """Plot the figure as it stands into `path` (its folder is made), through a temporary
-    file renamed into place, so an interrupted write never leaves half a PNG."""
+def pyplot() -> Any:
+    """matplotlib.pyplot, drawing to files only; PlotError if matplotlib is missing."""
     try:
         import matplotlib
 
@@ -26,14 +25,12 @@ def save_png(figure: Figure, path: Path) -> Path:
         raise PlotError(
             "matplotlib is not installed, so no PNG can be drawn: `make run` installs it"
         ) from None
-    data = figure.data()
-    title = f"{figure.title}\n({counted(data.runs, figure.unit)})"
-    if figure.grid is not None:
-        drawing = _grids(plt, data, figure.grid, title)
-    else:
-        drawing = _curves(plt, data, figure.histogram, title)
-        if figure.y_limits is not None:
-            drawing.axes[0].set_ylim(*figure.y_limits)
+    return plt
+
+
+def write_png(plt: Any, drawing: Any, path: Path) -> Path:
+    """Write a matplotlib figure to `path` (its folder is made) through a temporary file
+    renamed into place, so an interrupted write never leaves half a PNG; then close it."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.stem}.partial.png")
@@ -43,9 +40,25 @@ def save_png(figure: Figure, path: Path) -> Path:
         except OSError as error:
             partial.unlink(missing_ok=True)
             raise PlotError(f"cannot write {path}: {error.strerror or error}") from None
+    except OSError as error:  # the folder could not be made
+        raise PlotError(f"cannot write {path}: {error.strerror or error}") from None
     finally:
         plt.close(drawing)
     return path
+
+
+def save_png(figure: Figure, path: Path) -> Path:
+    """Plot the figure as it stands into `path`, written whole or not at all."""
+    plt = pyplot()
+    data = figure.data()
+    title = f"{figure.title}\n({counted(data.runs, figure.unit)})"
+    if figure.grid is not None:
+        drawing = _grids(plt, data, figure.grid, title)
+    else:
+        drawing = _curves(plt, data, figure.histogram, title)
+        if figure.y_limits is not None:
+            drawing.axes[0].set_ylim(*figure.y_limits)
+    return write_png(plt, drawing, path)
 
 
 def _curves(plt: Any, data: FigureData, histogram: bool, title: str) -> Any:

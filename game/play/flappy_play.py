@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from brains.base import Policy
-from game.arena import ChartSpec, EvolutionArena
+from game.arena import Callback, ChartSpec, EvolutionArena
 from game.colours import GOLD, GREEN
 from game.evaluation import SHOWCASE, episode_seed
 from game.play.base import (
@@ -327,7 +327,7 @@ def _verdict(winner: str) -> str:
     return {"human": "You win!", "bot": "The bot wins.", "tie": "A tie."}[winner]
 
 
-class _GenerationRelay:
+class _GenerationRelay(Callback):
     """Copies the bots' fitness per generation into the play arena's charts."""
 
     def __init__(self, play: FlappyPlay) -> None:
@@ -337,7 +337,3 @@ class _GenerationRelay:
         g, series = arena.metrics.generations, arena.metrics.series
         self.play.metrics.record("best_fitness", g, series["best_fitness"].last, reduce="max")
         self.play.metrics.record("mean_fitness", g, series["mean_fitness"].last)
-
-    def on_episodes_end(self, arena, count: int) -> None: ...
-
-    def on_evaluation_end(self, arena, evaluation) -> None: ...
