@@ -345,3 +345,23 @@ def test_vector_envs_refuse_bad_actions_and_render_modes():
         envs.step(np.array([0, 2, 1]))
     with pytest.raises(ValueError, match="do not render"):
         game.envs.FlappyBirdVectorEnv(3, render_mode="rgb_array")
+
+
+def test_the_lanes_scene_restores_a_snapshot():
+    from game.scenes.flappy_lanes import FlappyLanesScene
+
+    scene = FlappyLanesScene(4, max_score=3)
+    scene.reset(5)
+    rng = np.random.default_rng(0)
+    for _ in range(100):
+        scene.step(pilot(scene.observe(), rng.normal(0, 0.05, 4)))
+    saved = scene.snapshot()
+    actions = [pilot(scene.observe(), rng.normal(0, 0.05, 4)) for _ in range(300)]
+
+    def play() -> list[np.ndarray]:
+        return [np.concatenate([scene.observe().ravel(), *scene.step(a)]) for a in actions]
+
+    first = play()
+    scene.reset(6)  # another course altogether, then back
+    scene.restore(saved)
+    assert same(play(), first)

@@ -77,6 +77,11 @@ class FlappyLanesScene(Scene):
         self.vy = np.zeros(n)
         self._gaps = np.empty((n, 0))  # gap tops, [lane, pipe]
         self._lanes = np.arange(n)
+        # Each lane's next pipe and how far ahead its centre is: made by `step` (which
+        # needs them for the collisions) and kept for `observe`.
+        self._index = np.zeros(n, dtype=np.int64)
+        self._ahead = np.zeros(n)
+        self._place(self._lanes)
 
     # -- the courses --------------------------------------------------------------
 
@@ -87,23 +92,19 @@ class FlappyLanesScene(Scene):
             GAP_TOP_MIN, GAP_TOP_MAX, _GAPS_PER_CHUNK
         )
 
-    def _gap_tops(self, index: np.ndarray, lanes: np.ndarray) -> np.ndarray:
-        """Top of pipe `index[k]`'s gap on lane `lanes[k]`'s course."""
-        needed = int(index.max(initial=0)) + 1
-        while needed > self._gaps.shape[1]:
+    def _place(self, lanes: np.ndarray) -> None:
+        """Find `lanes`' next pipes and make sure their courses are drawn that far (and one
+        pipe more: a bird sees two gaps)."""
+        ticks = self.ticks[lanes]
+        # FlappyScene._next_pipe and pipe_x, per lane, in the same order of operations.
+        cleared = ticks * PIPE_SPEED + BIRD_X - BIRD_HALF_W - PIPE_WIDTH / 2 - FIRST_PIPE_X
+        index = np.maximum(0, (cleared // PIPE_SPACING).astype(np.int64) + 1)
+        self._index[lanes] = index
+        self._ahead[lanes] = FIRST_PIPE_X + index * PIPE_SPACING - ticks * PIPE_SPEED - BIRD_X
+        while int(index.max(initial=0)) + 2 > self._gaps.shape[1]:
             chunk = self._gaps.shape[1] // _GAPS_PER_CHUNK
             more = np.stack([self._chunk(seed, chunk) for seed in self.seeds])
             self._gaps = np.concatenate([self._gaps, more], axis=1)
-        return self._gaps[lanes, index]
-
-    def _next_pipes(self, ticks: np.ndarray) -> np.ndarray:
-        """Each lane's first pipe not yet cleared (FlappyScene._next_pipe, per lane)."""
-        cleared = ticks * PIPE_SPEED + BIRD_X - BIRD_HALF_W - PIPE_WIDTH / 2 - FIRST_PIPE_X
-        return np.maximum(0, (cleared // PIPE_SPACING).astype(np.int64) + 1)
-
-    @staticmethod
-    def _pipe_x(index: np.ndarray, ticks: np.ndarray) -> np.ndarray:
-        return FIRST_PIPE_X + index * PIPE_SPACING - ticks * PIPE_SPEED
 
     # -- the Scene interface ------------------------------------------------------
 
@@ -126,6 +127,7 @@ class FlappyLanesScene(Scene):
                     self._chunk(int(seed), chunk)
                 )
         self.ticks[lanes] = 0
+        self._place(lanes)
         self.passed[lanes] = 0
         self.y[lanes] = BIRD_START_Y
         self.vy[lanes] = 0.0
@@ -148,13 +150,15 @@ class FlappyLanesScene(Scene):
 
         # A pipe counts once its centre is behind the bird's: at most one a tick, as pipes
         # are 72 ticks apart.
-        scored = live & (self._pipe_x(self.passed, self.ticks) < BIRD_X)
+        scored = live & (
+            FIRST_PIPE_X + self.passed * PIPE_SPACING - self.ticks * PIPE_SPEED < BIRD_X
+        )
         self.passed += scored
 
         # As in FlappyScene: the playfield, narrowed to the gap while a pipe overlaps.
-        index = self._next_pipes(self.ticks)
-        near = np.abs(self._pipe_x(index, self.ticks) - BIRD_X) < PIPE_WIDTH / 2 + BIRD_HALF_W
-        gap = self._gap_tops(index, self._lanes)
+        self._place(self._lanes)
+        near = np.abs(self._ahead) < PIPE_WIDTH / 2 + BIRD_HALF_W
+        gap = self._gaps[self._lanes, self._index]
         low = np.where(near, gap + BIRD_HALF_H, BIRD_HALF_H)
         high = np.where(near, gap + GAP_SIZE - BIRD_HALF_H, GROUND_Y - BIRD_HALF_H)
         terminated = live & ((self.y < low) | (self.y > high))
@@ -173,14 +177,13 @@ class FlappyLanesScene(Scene):
 
     def observe(self, agents: np.ndarray | None = None) -> np.ndarray:
         lanes = self._lanes if agents is None else np.asarray(agents, dtype=np.int64)
-        ticks, y, vy = self.ticks[lanes], self.y[lanes], self.vy[lanes]
-        index = self._next_pipes(ticks)
+        y, vy, index = self.y[lanes], self.vy[lanes], self._index[lanes]
         obs = np.empty((len(lanes), SPEC.obs_dim), dtype=np.float32)
         height = y * (2.0 / GROUND_Y)
         obs[:, 0] = height - 1.0
         obs[:, 1] = vy * (1.0 / MAX_FALL_SPEED)
-        obs[:, 2] = (self._pipe_x(index, ticks) - BIRD_X) / PIPE_SPACING
-        first, second = self._gap_tops(index, lanes), self._gap_tops(index + 1, lanes)
+        obs[:, 2] = self._ahead[lanes] / PIPE_SPACING
+        first, second = self._gaps[lanes, index], self._gaps[lanes, index + 1]
         edges = np.stack([first, first + GAP_SIZE, second, second + GAP_SIZE], axis=1)
         obs[:, 3:] = edges * (2.0 / GROUND_Y) - height[:, None]
         return obs
@@ -203,6 +206,7 @@ class FlappyLanesScene(Scene):
             self.seeds = list(snapshot.seeds)
             self._gaps = np.empty((self.n, 0))
         self.ticks, self.passed = snapshot.ticks.copy(), snapshot.passed.copy()
+        self._place(self._lanes)
         self.y, self.vy = snapshot.y.copy(), snapshot.vy.copy()
         self.alive = snapshot.alive.copy()
         self.returns = snapshot.returns.copy()
