@@ -127,8 +127,8 @@ class FlappyBirdVectorEnv(LanesVectorEnv):
     ) -> tuple[np.ndarray, dict[str, Any]]:
         """`seed`: None (each lane goes on with its generator), an int s (lane i seeded
         with s + i) or one seed (or None) per lane."""
-        if seed is None or isinstance(seed, int):
-            seeds = [None if seed is None else seed + i for i in range(self.num_envs)]
+        if seed is None or isinstance(seed, int | np.integer):
+            seeds = [None if seed is None else int(seed) + i for i in range(self.num_envs)]
         else:
             seeds = list(seed)
             if len(seeds) != self.num_envs:
