@@ -69,7 +69,17 @@ SPEC = SceneSpec(
         "following gap top",
         "following gap bottom",
     ),
-    obs_low=(-1.0, FLAP_VELOCITY / MAX_FALL_SPEED, 0.0, -2.0, -2.0, -2.0, -2.0),
+    # The next pipe stays "next" until the bird has cleared it, so its centre can be up to
+    # half a pipe and half a bird behind the bird's.
+    obs_low=(
+        -1.0,
+        FLAP_VELOCITY / MAX_FALL_SPEED,
+        -(PIPE_WIDTH / 2 + BIRD_HALF_W) / PIPE_SPACING,
+        -2.0,
+        -2.0,
+        -2.0,
+        -2.0,
+    ),
     obs_high=(1.0, 1.0, (FIRST_PIPE_X - BIRD_X) / PIPE_SPACING, 2.0, 2.0, 2.0, 2.0),
     action_meanings=("glide", "flap"),
     reward_range=(DEATH_REWARD, ALIVE_REWARD + PIPE_REWARD),
