@@ -110,8 +110,13 @@ def test_window_shows_the_environment_frames(tmp_path, artifacts):
     from game.app import App
     from game.views import make_view
 
+    from game.ui import theme
+
+    theme.font(22).render("cached before the view", True, theme.TEXT)  # as the menu leaves it
     arena = make_arena("gym:Acrobot-v1", _brain("ga"), seed=0, brain_text="ga")
-    app = App(arena, make_view(arena.scene.spec.name, arena.scene), save_root=tmp_path)
+    view = make_view(arena.scene.spec.name, arena.scene)  # draws a frame to learn its size
+    theme.font(22).render("still usable: gymnasium did not quit pygame", True, theme.TEXT)
+    app = App(arena, view, save_root=tmp_path)
     for _ in range(3):
         arena.tick()
     for _ in range(3):

@@ -85,7 +85,7 @@ def gym_spec(env_id: str) -> tuple[SceneSpec, SolveRule]:
         dim, actions = obs_space.shape[0], int(action_space.n)
         threshold = env.spec.reward_threshold if env.spec is not None else None
     finally:
-        env.close()
+        env.close()  # it has drawn nothing, so this does not quit pygame (see GymView)
     spec = SceneSpec(
         name=f"{FAMILY}:{env_id}",
         obs_names=tuple(f"observation {i}" for i in range(dim)),
@@ -169,7 +169,3 @@ class GymScene(Scene):
 
     def restore(self, snapshot: Any) -> None:
         raise NotImplementedError(f"gym:{self.env_id} cannot be copied")
-
-    def close(self) -> None:
-        for env in self.envs:
-            env.close()

@@ -22,11 +22,10 @@ DEFAULT_SIZE = (600, 400)  # until the first frame says how big the environment 
 def frame_size(env_id: str) -> tuple[int, int]:
     """(width, height) of the frames `env_id` draws, read off one frame of a new copy."""
     env = make_env(env_id)
-    try:
-        env.reset(seed=0)
-        picture = env.render()
-    finally:
-        env.close()
+    env.reset(seed=0)
+    # Not closed: a classic-control environment that has drawn closes with pygame.quit(),
+    # which would take the window's fonts with it. It is garbage like any other object.
+    picture = env.render()
     if not isinstance(picture, np.ndarray) or picture.ndim != 3:
         return DEFAULT_SIZE
     return picture.shape[1], picture.shape[0]
