@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import gymnasium
 import numpy as np
 from gymnasium import spaces
 
@@ -91,3 +92,50 @@ class SceneRenderer:
 
             pygame.display.quit()
             self.window = None
+
+
+class OneAgentEnv(gymnasium.Env[np.ndarray, np.int64]):
+    """One agent of a batched scene (`self.scene`, n = 1) as a gymnasium.Env: the step,
+    the frames and closing they share. A subclass builds the scene and its spaces, and
+    gives `reset`, `_info`, `action_words` ("0 (glide) or 1 (flap)") for a bad action's
+    error, and `_renderer_for()`, the SceneRenderer that draws it."""
+
+    action_words: str = ""
+    render_mode: str | None
+    scene: Any
+
+    def step(self, action: Any) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
+        if not self.action_space.contains(action):
+            raise ValueError(f"action must be {self.action_words}, got {action!r}")
+        rewards, terminated, truncated = self.scene.step(np.array([action], dtype=np.int64))
+        if self.render_mode == "human":
+            self.render()
+        return (
+            self.scene.observe()[0],
+            float(rewards[0]),
+            bool(terminated[0]),
+            bool(truncated[0]),
+            self._info(),
+        )
+
+    def _info(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _renderer_for(self) -> SceneRenderer:
+        raise NotImplementedError
+
+    def _draw_options(self) -> dict[str, Any]:
+        """What the view is told beyond the scene (a caption, say)."""
+        return {}
+
+    def render(self) -> np.ndarray | None:
+        if self.render_mode is None:
+            gymnasium.logger.warn(NO_RENDER_MODE)
+            return None
+        if getattr(self, "_renderer", None) is None:
+            self._renderer = self._renderer_for()
+        return self._renderer.render(self.render_mode, self.scene, **self._draw_options())
+
+    def close(self) -> None:
+        if getattr(self, "_renderer", None) is not None:
+            self._renderer.close()

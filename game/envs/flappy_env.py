@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import gymnasium
 import numpy as np
 from gymnasium import spaces
 
 from game.envs.common import (
-    NO_RENDER_MODE,
     RENDER_MODES,
+    OneAgentEnv,
     SceneRenderer,
     check_render_mode,
     episode_seed,
@@ -30,7 +29,8 @@ from game.scenes.flappy import HEIGHT, SPEC, WIDTH, FlappyScene
 TICKS_PER_SECOND = 60  # the scene's own clock (see game/scenes/flappy.py)
 
 
-class FlappyBirdEnv(gymnasium.Env[np.ndarray, np.int64]):
+class FlappyBirdEnv(OneAgentEnv):
+    action_words = "0 (glide) or 1 (flap)"
     metadata = {"render_modes": list(RENDER_MODES), "render_fps": TICKS_PER_SECOND}
 
     def __init__(
@@ -57,34 +57,11 @@ class FlappyBirdEnv(gymnasium.Env[np.ndarray, np.int64]):
             self.render()
         return self.scene.observe()[0], self._info()
 
-    def step(self, action: Any) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
-        if not self.action_space.contains(action):
-            raise ValueError(f"action must be 0 (glide) or 1 (flap), got {action!r}")
-        rewards, terminated, truncated = self.scene.step(np.array([action]))
-        if self.render_mode == "human":
-            self.render()
-        return (
-            self.scene.observe()[0],
-            float(rewards[0]),
-            bool(terminated[0]),
-            bool(truncated[0]),
-            self._info(),
-        )
-
     def _info(self) -> dict[str, Any]:
         return {"score": int(self.scene.scores[0])}  # pipes passed this episode
 
-    def render(self) -> np.ndarray | None:
-        if self.render_mode is None:
-            gymnasium.logger.warn(NO_RENDER_MODE)
-            return None
-        if self._renderer is None:
-            self._renderer = SceneRenderer(_flappy_view, TICKS_PER_SECOND, "Flappy Bird")
-        return self._renderer.render(self.render_mode, self.scene)
-
-    def close(self) -> None:
-        if self._renderer is not None:
-            self._renderer.close()
+    def _renderer_for(self) -> SceneRenderer:
+        return SceneRenderer(_flappy_view, TICKS_PER_SECOND, "Flappy Bird")
 
 
 def _flappy_view() -> tuple[Any, tuple[int, int]]:

@@ -21,8 +21,8 @@ import numpy as np
 from gymnasium import spaces
 
 from game.envs.common import (
-    NO_RENDER_MODE,
     RENDER_MODES,
+    OneAgentEnv,
     SceneRenderer,
     check_render_mode,
     episode_seed,
@@ -48,7 +48,8 @@ def load_env_map(map_name: str, env_id: str) -> GridMap:
         raise InvalidMap(f"{env_id}: {error}") from None
 
 
-class GridworldEnv(gymnasium.Env[np.ndarray, np.int64]):
+class GridworldEnv(OneAgentEnv):
+    action_words = "0 (up), 1 (right), 2 (down) or 3 (left)"
     metadata = {"render_modes": list(RENDER_MODES), "render_fps": FRAMES_PER_SECOND}
 
     def __init__(self, render_mode: str | None = None, map: str = DEFAULT_MAP) -> None:
@@ -74,35 +75,16 @@ class GridworldEnv(gymnasium.Env[np.ndarray, np.int64]):
             self.render()
         return self.scene.observe()[0], self._info()
 
-    def step(self, action: Any) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
-        if not self.action_space.contains(action):
-            raise ValueError(
-                f"action must be 0 (up), 1 (right), 2 (down) or 3 (left), got {action!r}"
-            )
-        rewards, terminated, truncated = self.scene.step(np.array([action], dtype=np.int64))
-        if self.render_mode == "human":
-            self.render()
-        return (
-            self.scene.observe()[0],
-            float(rewards[0]),
-            bool(terminated[0]),
-            bool(truncated[0]),
-            self._info(),
-        )
-
     def _info(self) -> dict[str, Any]:
         # score: 100 x shortest path / steps taken once the goal is reached, else 0.
         return {"cell": int(self.scene.cell[0]), "score": int(self.scene.scores[0])}
 
-    def render(self) -> np.ndarray | None:
-        if self.render_mode is None:
-            gymnasium.logger.warn(NO_RENDER_MODE)
-            return None
-        if self._renderer is None:
-            title = self.scene.map.title or self.map_name
-            self._renderer = SceneRenderer(self._make_view, FRAMES_PER_SECOND, title)
-        note = f"step {int(self.scene.steps[0])}   return {self.scene.returns[0]:g}"
-        return self._renderer.render(self.render_mode, self.scene, note=note)
+    def _renderer_for(self) -> SceneRenderer:
+        title = self.scene.map.title or self.map_name
+        return SceneRenderer(self._make_view, FRAMES_PER_SECOND, title)
+
+    def _draw_options(self) -> dict[str, Any]:
+        return {"note": f"step {int(self.scene.steps[0])}   return {self.scene.returns[0]:g}"}
 
     def _make_view(self) -> tuple[Any, tuple[int, int]]:
         from game.views.gridworld_view import CELL, LEGEND, GridWorldView
@@ -112,7 +94,3 @@ class GridworldEnv(gymnasium.Env[np.ndarray, np.int64]):
         rows, cols = self.scene.rows, self.scene.cols
         cell = max(8, min(CELL, MAX_FRAME // max(rows, cols)))
         return view, (cols * cell, rows * cell + LEGEND)
-
-    def close(self) -> None:
-        if self._renderer is not None:
-            self._renderer.close()
