@@ -143,3 +143,18 @@ def test_watch_and_compare_open_on_a_gym_scene(tmp_path):
         "--frames", "5",
     )  # fmt: skip
     assert raced.returncode == 0, raced.stderr
+
+
+def test_a_race_lane_shows_one_agent_with_a_caption_that_fits():
+    from game.ui import theme
+    from game.views.gym_view import GymView
+
+    scene = make_scene("gym:Acrobot-v1", 4)
+    scene.reset(0)
+    view = GymView(scene)
+    font = theme.font(16)
+    assert view.caption(scene, 2, 2000, font).startswith("agent 3 of 4: return 0 after 0")
+    assert font.size(view.caption(scene, 2, 120, font))[0] <= 120
+    surface = pygame.Surface((300, 300))
+    view.draw(surface, surface.get_rect(), scene, 2, colour=(255, 0, 0), name="dqn")
+    assert view.shown(scene, 2)[0] == 2  # the highlighted agent first

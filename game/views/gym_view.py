@@ -54,10 +54,11 @@ class GymView:
         colour: tuple[int, int, int] | None = None,
         name: str | None = None,
     ) -> None:
-        """`colour` and `name` mark a race's lane: whose agents these are."""
+        """`colour` and `name` mark a race's lane (the lane's label says whose)."""
         canvas = surface.subsurface(rect)
         canvas.fill(theme.BACKGROUND)
-        agents = self.shown(scene, highlight)
+        # A race's lane is small: its highlighted agent alone, drawn large enough to see.
+        agents = self.shown(scene, highlight)[: 1 if name else MAX_SHOWN]
         columns = 1 if len(agents) == 1 else 2
         rows = -(-len(agents) // columns)
         cell_w = (rect.w - GAP * (columns - 1)) // columns
@@ -68,9 +69,22 @@ class GymView:
                 (k % columns) * (cell_w + GAP), (k // columns) * (cell_h + GAP), cell_w, cell_h
             )
             tint = colour or (theme.ACCENT if agent == highlight else theme.TEXT)
-            self._draw_agent(canvas, cell, scene, agent, caption_font, tint, name)
+            self._draw_agent(canvas, cell, scene, agent, caption_font, tint)
 
-    def _draw_agent(self, canvas, cell, scene, agent, caption_font, tint, name) -> None:
+    @staticmethod
+    def caption(scene: GymScene, agent: int, width: int, font: pygame.font.Font) -> str:
+        """The longest of a few captions, longest first, that fits `width` pixels."""
+        ret, steps = f"{scene.returns[agent]:.0f}", int(scene.steps[agent])
+        done = "" if scene.alive[agent] else ", episode over"
+        words = [
+            f"agent {agent + 1} of {scene.n}: return {ret} after {steps} steps{done}",
+            f"agent {agent + 1}: return {ret} after {steps} steps",
+            f"agent {agent + 1}: return {ret}",
+            f"return {ret}",
+        ]
+        return next((w for w in words if font.size(w)[0] <= width), words[-1])
+
+    def _draw_agent(self, canvas, cell, scene, agent, caption_font, tint) -> None:
         frame = scene.frame(agent)
         caption_h = caption_font.get_linesize() + 4
         area = pygame.Rect(cell.x, cell.y + caption_h, cell.w, max(1, cell.h - caption_h))
@@ -85,8 +99,7 @@ class GymView:
             words = "this environment draws no frames" if scene.started[agent] else "starting"
             text = caption_font.render(words, True, theme.TEXT_DIM)
             canvas.blit(text, text.get_rect(center=area.center))
-        done = "" if scene.alive[agent] else ", episode over"
-        who = f"{name}, agent {agent + 1}" if name else f"agent {agent + 1} of {scene.n}"
-        words = f"{who}: return {scene.returns[agent]:.0f} after {scene.steps[agent]} steps{done}"
-        label = caption_font.render(words, True, tint)
+        label = caption_font.render(
+            self.caption(scene, agent, cell.w - 8, caption_font), True, tint
+        )
         canvas.blit(label, (cell.x + 4, cell.y + 2))
