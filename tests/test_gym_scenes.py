@@ -108,9 +108,8 @@ def test_lunar_lander_plays_where_box2d_installs(tmp_path):
 
 def test_window_shows_the_environment_frames(tmp_path, artifacts):
     from game.app import App
-    from game.views import make_view
-
     from game.ui import theme
+    from game.views import make_view
 
     theme.font(22).render("cached before the view", True, theme.TEXT)  # as the menu leaves it
     arena = make_arena("gym:Acrobot-v1", _brain("ga"), seed=0, brain_text="ga")
