@@ -24,6 +24,7 @@ from game.ui.layout import KEY_LINE
 from game.ui.menu import (
     CHOICE,
     GROUPS,
+    GYM_SCENES,
     MAX_SAVED,
     MODES,
     NO_SAVED,
@@ -307,7 +308,8 @@ def pick(menu: Menu, field: str) -> int:
 
 def test_your_choice_offers_every_scene_and_opens_on_watch_ga_flappy():
     choice = Choice()
-    assert scene_keys() == ["flappy", "cartpole", *MAPS]
+    assert scene_keys() == ["flappy", "cartpole", *MAPS, *GYM_SCENES]
+    assert GYM_SCENES == ("gym:Acrobot-v1", "gym:MountainCar-v0")
     assert (choice.scene, choice.brain, choice.mode) == ("flappy", "ga", "watch")
     assert choice.argv() == ["run", "--scene", "flappy", "--brain", "ga"]
 
@@ -324,6 +326,8 @@ def test_only_brains_that_support_the_scene_are_offered(scene):
         assert kinds == {"evolver"} and "dqn" in watched
     elif scene == "cartpole":
         assert played == watched
+    elif scene.startswith("gym:"):  # watched and raced, never played
+        assert played == [] and "mcts" not in watched and "dqn" in watched
     else:
         assert kinds == {"planner", "learner"} and "ga" in watched
 
@@ -344,7 +348,7 @@ def test_every_composed_command_line_is_one_main_py_accepts():
                 argv = compose(scene, brain, mode)
                 args = parser.parse_args(argv)
                 assert args.command == {"watch": "run", "play": "play"}.get(mode, mode)
-                if scene in ("flappy", "cartpole"):
+                if scene in ("flappy", "cartpole") or scene.startswith("gym:"):
                     assert args.scene == scene
                 else:
                     assert args.map == scene.partition(":")[2]
@@ -376,7 +380,22 @@ def test_a_new_scene_starts_from_its_first_brain_and_keeps_the_mode():
     choice.change("scene", 1)
     assert (choice.scene, choice.brain, choice.mode) == (MAPS[0], "value-iteration", "compare")
     choice.change("scene", -3)  # round the ends
-    assert (choice.scene, choice.brain) == (MAPS[-1], "value-iteration")
+    assert (choice.scene, choice.brain, choice.mode) == (
+        "gym:MountainCar-v0",
+        "hill-climb",
+        "compare",
+    )
+
+
+def test_a_gymnasium_scene_is_watched_or_raced_never_played():
+    choice = Choice()
+    choice.change("mode", 1)
+    assert choice.mode == "play"
+    choice.change("scene", -1)  # round to the last scene, a gymnasium environment
+    assert (choice.scene, choice.mode) == ("gym:MountainCar-v0", "watch")
+    assert choice.options("mode") == ["watch", "compare"]
+    assert choice.argv() == ["run", "--scene", "gym:MountainCar-v0", "--brain", "hill-climb"]
+    assert choice.summary() == "Watch hill-climb on MountainCar-v0"
 
 
 def test_play_alongside_swaps_a_brain_that_cannot_play_for_one_that_can():
@@ -418,7 +437,8 @@ def test_clicks_on_the_arrows_change_the_values_and_start_starts(window, tmp_pat
     menu.draw(window)  # choose() lays the same entries out the same way in this window
     rows = {e.field: i for i, e in enumerate(menu.entries) if e.group == CHOICE}
     clicks = [
-        click(menu.arrows[rows["scene"]][0].center),  # back round to the last map
+        # back round, past the gymnasium environments, to the last map
+        *[click(menu.arrows[rows["scene"]][0].center)] * (len(GYM_SCENES) + 1),
         click(menu.rects[rows["scene"]].center),  # the value itself: selects only
         click(menu.arrows[rows["brain"]][1].center),
         click(menu.arrows[rows["mode"]][1].center),
@@ -449,7 +469,8 @@ def test_the_menu_fits_the_window_without_overlaps(size, saved, tmp_path, full_r
         menu.selected = next(i for i, e in enumerate(menu.entries) if e.label.startswith("Play a"))
     else:  # and of a chosen value, a long one
         pick(menu, "scene")
-        for k in [pygame.K_LEFT] * 2 + [pygame.K_DOWN, *[pygame.K_LEFT] * 2, pygame.K_DOWN]:
+        lefts = [pygame.K_LEFT] * (2 + len(GYM_SCENES))  # round past gymnasium's to the maps
+        for k in [*lefts, pygame.K_DOWN, *[pygame.K_LEFT] * 2, pygame.K_DOWN]:
             menu.handle(key(k))
         menu.handle(key(pygame.K_LEFT))
         assert menu.choice.argv() == [

@@ -462,3 +462,11 @@ def test_play_takes_the_scene_of_the_saved_brain_and_refuses_another(tmp_path):
     assert same.returncode == 0 and json.loads(same.stdout)["mode"] == "against"
     other = main_py("play", "--scene", "flappy", "--against", saved, "--frames", "2")
     assert other.returncode == 2 and "plays cartpole" in other.stderr
+
+
+def test_a_gymnasium_scene_cannot_be_played_and_says_so_in_one_line():
+    from test_cli import main_py
+
+    result = main_py("play", "--scene", "gym:Acrobot-v1", "--frames", "3")
+    assert result.returncode == 2 and "no keys for a person" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

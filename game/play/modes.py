@@ -19,6 +19,11 @@ def make_play(
     one (`saved`). `label` names the bot as the user wrote it."""
     kind = split_scene_key(scene_key)[0]
     label = label or (brain.name if brain is not None else "")
+    if kind == "gym":
+        raise PlayError(
+            f"{scene_key} has no keys for a person to play it with; play flappy, cartpole "
+            f"or a gridworld, or watch a brain on it: python main.py run --scene {scene_key}"
+        )
     if kind == "flappy":
         from game.play.flappy_play import FlappyPlay
 

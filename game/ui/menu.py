@@ -106,21 +106,32 @@ BUILT_IN = (
 FIELDS = ("scene", "brain", "mode")
 MODES = ("watch", "play", "compare")
 MODE_NAMES = {"watch": "watch", "play": "play alongside", "compare": "compare"}
-FIRST_BRAIN = {"flappy": "ga", "cartpole": "hill-climb", "gridworld": "value-iteration"}
+FIRST_BRAIN = {
+    "flappy": "ga",
+    "cartpole": "hill-climb",
+    "gridworld": "value-iteration",
+    "gym": "hill-climb",
+}
 # The chosen brain races two of these (the first two that are not the chosen one).
 RIVALS = {
     "flappy": ("ga", "neat", "hill-climb"),
     "cartpole": ("random-search", "hill-climb", "dqn"),
     "gridworld": ("value-iteration", "dyna-q", "q-learning"),
+    "gym": ("random-search", "hill-climb", "dqn"),
 }
+# gymnasium's environments the menu offers; any other is a `--scene gym:ENV_ID` away.
+GYM_SCENES = ("gym:Acrobot-v1", "gym:MountainCar-v0")
+# A gymnasium environment has no keys for a person: it is watched and raced, not played.
+MODES_OF = {"gym": ("watch", "compare")}
 # Who can play alongside you: on flappy your bird joins a population, in a maze the bot
 # races you step by step, so generations make no sense there.
-PLAY_KINDS = {"flappy": ("evolver",), "gridworld": ("planner", "learner")}
+PLAY_KINDS = {"flappy": ("evolver",), "gridworld": ("planner", "learner"), "gym": ()}
 
 
 def scene_keys() -> list[str]:
-    """Every scene the menu offers: flappy, cartpole and each shipped map."""
-    return ["flappy", "cartpole", *(gridworld_key(name) for name in map_names())]
+    """Every scene the menu offers: flappy, cartpole, each shipped map, and a few of
+    gymnasium's environments."""
+    return ["flappy", "cartpole", *(gridworld_key(name) for name in map_names()), *GYM_SCENES]
 
 
 def _family(scene: str) -> str:
@@ -129,6 +140,8 @@ def _family(scene: str) -> str:
 
 def scene_name(scene: str) -> str:
     family, _, map_name = scene.partition(":")
+    if family == "gym":
+        return map_name  # the footer shows the gym: key
     return {"flappy": "Flappy Bird", "cartpole": "CartPole"}.get(family, f"map {map_name}")
 
 
@@ -169,7 +182,7 @@ class Choice:
         if field == "scene":
             return self.scenes
         if field == "mode":
-            return list(MODES)
+            return list(MODES_OF.get(_family(self.scene), MODES))
         key = (self.scene, self.mode)
         if key not in self._brains:
             self._brains[key] = brains_for(self.scene, self.mode)
@@ -191,6 +204,8 @@ class Choice:
         value = options[(options.index(self.value(field)) + direction) % len(options)]
         if field == "scene":
             self.scene = value
+            if self.mode not in self.options("mode"):
+                self.mode = MODES[0]
             self.brain = self._first_brain()
         elif field == "mode":
             self.mode = value
@@ -243,7 +258,8 @@ def saved_entries(runs: Path) -> list[Entry]:
     for mtime, path, meta in sorted(found, key=lambda item: -item[0])[:MAX_SAVED]:
         scene = str(meta.get("scene", "?"))
         brain = str(meta.get("brain", "a brain"))
-        place = scene.partition(":")[2] or scene  # a gridworld by its map's name
+        family, _, place = scene.partition(":")  # a gridworld by its map's name
+        place = place or scene
         saved = time.strftime("%b %d, %H:%M", time.localtime(mtime))
         entries.append(
             Entry(
@@ -253,6 +269,8 @@ def saved_entries(runs: Path) -> list[Entry]:
                 SAVED,
             )
         )
+        if "play" not in MODES_OF.get(family, MODES):
+            continue
         entries.append(
             Entry(
                 f"Play against {path.name}",
