@@ -80,10 +80,17 @@ seed_int = whole_number(0, 2**63 - 1)
 
 
 def scene_name(text: str) -> str:
-    if text not in SCENES:
+    """--scene: a scene family, or cartpole:float32 (a gridworld's map comes with --map)."""
+    try:
+        family = split_scene_key(text)[0]
+    except KeyError as error:
+        raise argparse.ArgumentTypeError(error.args[0]) from None
+    if family not in SCENES:
         raise argparse.ArgumentTypeError(
-            f"unknown scene {text!r}; scenes: {', '.join(sorted(SCENES))}"
+            f"unknown scene {text!r}; scenes: {', '.join(sorted(SCENES))}, cartpole:float32"
         )
+    if family == "gridworld" and ":" in text:
+        raise argparse.ArgumentTypeError(f"a gridworld's map goes with --map, not {text!r}")
     return text
 
 
@@ -100,7 +107,8 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--scene",
         type=scene_name,
-        help="the game: flappy (default), cartpole or gridworld",
+        help="the game: flappy (default), cartpole, cartpole:float32 (CartPole about twice "
+        "as fast, not bit for bit gymnasium's) or gridworld",
     )
     add_map_option(parser)
     parser.add_argument(
@@ -289,6 +297,12 @@ def build_parser() -> Parser:
     watch.add_argument(
         "--map", metavar="NAME|PATH", help="gridworld: play on this map, not the brain's own"
     )
+    watch.add_argument(
+        "--scene",
+        type=scene_name,
+        help="another scene of the brain's game to play on: a cartpole brain on "
+        "cartpole:float32, or the other way round (default: the brain's own)",
+    )
     add_window_options(watch)
     return parser
 
@@ -464,9 +478,12 @@ def command_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def load_saved(directory: Path, map_arg: str | None) -> tuple[Brain, str]:
+def load_saved(
+    directory: Path, map_arg: str | None, scene_arg: str | None = None
+) -> tuple[Brain, str]:
     """(brain, scene key) of a saved brain: its own scene, or for a gridworld brain the
-    map `map_arg` names. Anything wrong is a one-line failure."""
+    map `map_arg` names, or `scene_arg`, a key of the brain's own family (a CartPole brain
+    plays on cartpole or cartpole:float32). Anything wrong is a one-line failure."""
     from brains.storage import META_FILE, BrainFileError, load_brain, read_meta
     from game.scenes import scene_from_brain
 
@@ -485,6 +502,11 @@ def load_saved(directory: Path, map_arg: str | None) -> tuple[Brain, str]:
             f"{directory}: the brain was trained on scene {scene!r}, which is not one of: "
             + ", ".join(sorted(SCENES))
         )
+    if scene_arg is not None:
+        if split_scene_key(scene_arg)[0] != name:
+            fail(f"--scene {scene_arg}: {directory} plays {name}")
+        if name != "gridworld":  # a gridworld brain's map is its own, or --map
+            scene = scene_arg
     if map_arg is not None:
         if name != "gridworld":
             fail(f"--map applies only to gridworld brains; this one plays {name}")
@@ -507,7 +529,7 @@ def load_saved(directory: Path, map_arg: str | None) -> tuple[Brain, str]:
 def command_watch(args: argparse.Namespace) -> int:
     from game.showcase import ShowcaseArena
 
-    brain, scene = load_saved(args.directory, args.map)
+    brain, scene = load_saved(args.directory, args.map, args.scene)
     open_window(ShowcaseArena(scene, brain, args.seed, source=args.directory), args, Path("runs"))
     return 0
 
@@ -534,10 +556,7 @@ def command_play(args: argparse.Namespace) -> int:
     if args.against is not None:
         if args.population is not None:
             fail("--population goes with --with: a saved brain plays one agent against you")
-        asked = args.scene
-        brain, args.scene = load_saved(args.against, args.map)
-        if asked is not None and asked != split_scene_key(args.scene)[0]:
-            fail(f"--scene {asked}: {args.against} plays {split_scene_key(args.scene)[0]}")
+        brain, args.scene = load_saved(args.against, args.map, args.scene)
         label = brain.name
     else:
         resolve_scene(args, "cartpole")
@@ -565,7 +584,7 @@ def command_compare(args: argparse.Namespace) -> int:
     brains = split_brain_list(args.brains)
     if not brains:
         fail("--brains: give at least one brain")
-    max_steps = args.max_steps or COMPARE_STEPS.get(args.scene, 200_000)
+    max_steps = args.max_steps or COMPARE_STEPS.get(split_scene_key(args.scene)[0], 200_000)
     budget = Budget(max_steps=max_steps, until_solved=not args.full_budget)
     shape = brain_shape(args.scene)
     overrides = brain_overrides(args, brains)

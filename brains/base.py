@@ -51,6 +51,12 @@ class BrainShape:
     # has; they are not saved as such (the brain's settings, which hold them, are).
     brain_settings: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def family(self) -> str:
+        """The scene's family, what defaults are keyed on: "cartpole" for "cartpole" and
+        "cartpole:float32", "gridworld" for "gridworld:cliff"."""
+        return self.scene.partition(":")[0]
+
 
 class Brain(ABC):
     """A brain with a name, settings, and a directory it saves to and loads from."""
