@@ -46,7 +46,15 @@ class MLPShape:
 
 def forward(shape: MLPShape, genomes: np.ndarray, observations: np.ndarray) -> np.ndarray:
     """Outputs[P, n_actions] of genome p on observation p (genomes[P] or one shared genome[1])."""
-    return _forward(shape.layers(genomes), observations, len(genomes) == 1)
+    return _forward(_layers_for(shape, genomes, len(genomes) == 1), observations, len(genomes) == 1)
+
+
+def _layers_for(
+    shape: MLPShape, genomes: np.ndarray, shared: bool
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The layers `_forward` takes: a shared genome's own (W[in, out], b[out]), else all."""
+    layers = shape.layers(genomes)
+    return [(weights[0], bias[0]) for weights, bias in layers] if shared else layers
 
 
 def _forward(
@@ -56,10 +64,8 @@ def _forward(
     (a batched product, whose row p depends on nothing but genome p and observation p)."""
     x = observations
     for i, (weights, bias) in enumerate(layers):
-        if shared:
-            x = x @ weights[0] + bias[0]
-        else:
-            x = np.matmul(x[:, None, :], weights)[:, 0, :] + bias
+        product = x @ weights if shared else np.matmul(x[:, None, :], weights)[:, 0, :]
+        x = product + bias
         if i < len(layers) - 1:
             x = np.tanh(x)
     return x
@@ -74,7 +80,7 @@ class NetworkPolicy:
         self.shape = shape
         self.genomes = genomes
         self.shared = len(genomes) == 1 if shared is None else shared
-        self._layers = shape.layers(genomes)  # views, made once rather than every tick
+        self._layers = _layers_for(shape, genomes, self.shared)  # views, made once
 
     def act(self, observations: np.ndarray) -> np.ndarray:
         return _forward(self._layers, observations, self.shared).argmax(axis=1)

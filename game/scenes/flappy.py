@@ -54,6 +54,18 @@ DEATH_REWARD = -1.0
 NOOP, FLAP = 0, 1
 _GAPS_PER_CHUNK = 256
 
+# The constants of every tick's arithmetic as 0-d arrays: late in a generation a tick is
+# a few dozen NumPy calls on a few birds, and NumPy takes a 0-d array in a ufunc about
+# half a microsecond faster than a Python float. The values are the same float64s, so
+# the results are the same to the bit.
+_GRAVITY, _MAX_FALL_SPEED, _FLAP = np.array(GRAVITY), np.array(MAX_FALL_SPEED), np.array(FLAP)
+_OPEN_LOW, _OPEN_HIGH = np.array(BIRD_HALF_H), np.array(GROUND_Y - BIRD_HALF_H)
+_HEIGHT_SCALE, _ONE, _SPEED_SCALE = (
+    np.array(2.0 / GROUND_Y),
+    np.array(1.0),
+    np.array(1.0 / MAX_FALL_SPEED),
+)
+
 
 SPEC = SceneSpec(
     name="flappy",
@@ -201,8 +213,8 @@ class FlappyScene(Scene):
         if len(actions) != len(flying):
             actions = actions[flying]  # one per bird: the flying birds' own
         everyone = len(flying) == self.n  # then the arrays are used whole, not gathered
-        vy = np.minimum((self.vy if everyone else self.vy[flying]) + GRAVITY, MAX_FALL_SPEED)
-        vy[actions == FLAP] = FLAP_VELOCITY
+        vy = np.minimum((self.vy if everyone else self.vy[flying]) + _GRAVITY, _MAX_FALL_SPEED)
+        vy[actions == _FLAP] = FLAP_VELOCITY
         y = (self.y if everyone else self.y[flying]) + vy
         if everyone:
             self.vy, self.y = vy, y
@@ -220,7 +232,7 @@ class FlappyScene(Scene):
         # A bird dies when its centre leaves [low, high]: the playfield, narrowed to the
         # gap while a pipe overlaps the birds' column. Pipes are further apart than a
         # pipe plus a bird is wide, so only the next uncleared pipe can overlap.
-        low, high = BIRD_HALF_H, GROUND_Y - BIRD_HALF_H
+        low, high = _OPEN_LOW, _OPEN_HIGH
         index = self._next_pipe()
         if abs(self.pipe_x(index) - BIRD_X) < PIPE_WIDTH / 2 + BIRD_HALF_W:
             gap = self._bird_gaps(index, flying)
@@ -228,7 +240,8 @@ class FlappyScene(Scene):
         hit = (y < low) | (y > high)
         crashed = flying[hit]
         terminated = np.zeros(self.n, dtype=bool)  # np.zeros: zeros_like costs 4 times more
-        rewards = np.where(live, ALIVE_REWARD + PIPE_REWARD * scored, 0.0)
+        # The tick's pay times 1 or 0: the dead get 0.0, as np.where gives, in fewer us.
+        rewards = live * np.array(ALIVE_REWARD + PIPE_REWARD * scored)
         if len(crashed):  # most ticks nobody crashes: two calls saved
             terminated[crashed] = True
             rewards[crashed] = DEATH_REWARD
@@ -254,9 +267,9 @@ class FlappyScene(Scene):
         y, vy = (self.y, self.vy) if agents is None else (self.y[agents], self.vy[agents])
         obs = np.empty((len(y), SPEC.obs_dim), dtype=np.float32)
         # Heights map the playfield to -1 (ceiling) .. 1 (ground); offsets use the same scale.
-        height = y * (2.0 / GROUND_Y)
-        obs[:, 0] = height - 1.0
-        obs[:, 1] = vy * (1.0 / MAX_FALL_SPEED)
+        height = y * _HEIGHT_SCALE
+        obs[:, 0] = height - _ONE
+        obs[:, 1] = vy * _SPEED_SCALE
         obs[:, 2] = (self.pipe_x(index) - BIRD_X) / PIPE_SPACING
         obs[:, 3:] = self._gap_edges(index, agents) - height[:, None]
         return obs
