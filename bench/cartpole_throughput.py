@@ -109,5 +109,6 @@ def main() -> None:
     )
     print("targets at 4,096 carts: ours / vector >= 1.5x; ours / single > 100x")
 
+
 if __name__ == "__main__":
     main()
