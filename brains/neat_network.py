@@ -17,7 +17,7 @@ neat-python's own scaled activations; tests check the outputs agree.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -58,6 +58,8 @@ ACTIVATIONS = {
     "cube": lambda z: z**3,
 }
 ACTIVATION_NAMES = tuple(ACTIVATIONS)
+# Those whose results lie in [-1, 1] (or are NaN, set to 0 after): no clamp needed.
+BOUNDED_ACTIVATIONS = frozenset({"sigmoid", "tanh", "sin", "gauss", "clamped", "hat"})
 # Aggregations that are linear in the inputs, so a layer is one weighted sum.
 AGGREGATIONS = ("sum", "mean")
 _LARGEST = np.finfo(np.float64).max  # where np.nan_to_num puts an infinity
@@ -240,6 +242,15 @@ class _Layer:
     targets: np.ndarray  # [P, width]: the slot each result is written to
     flat_targets: np.ndarray  # the same as indices into values[P, slots].ravel()
     activations: tuple[tuple[str, np.ndarray | None], ...]  # (name, mask [P, width] or None)
+    # What a layer may skip, to the same bits: the multiply when every response is 1.0
+    # (1.0 * x is x), the clamp to +-_LARGEST when every activation is bounded.
+    unit_response: bool = field(init=False)
+    bounded: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "unit_response", bool(np.all(self.response == 1.0)))
+        bounded = all(name in BOUNDED_ACTIVATIONS for name, _ in self.activations)
+        object.__setattr__(self, "bounded", bounded)
 
 
 class BatchedNetworks:
@@ -325,6 +336,7 @@ class BatchedNetworks:
             raise ValueError(f"{self.count} networks cannot act for {rows} agents")
         values = np.zeros((rows, self.slots))
         values[:, : self.n_inputs] = observations
+        flat = values.reshape(-1)  # the same memory, gathered and scattered by flat index
         # A genome may scale by up to 1e308: overflow gives inf, inf - inf gives NaN;
         # neither may print warnings mid-game, and outputs stay finite (NaN counts as 0)
         # so the largest is a defined action.
@@ -333,10 +345,13 @@ class BatchedNetworks:
                 if self.single:
                     total = values[:, layer.rows] @ layer.weights
                 else:  # one weighted sum over every link of every network: cheaper than P matmuls
-                    contributions = values.ravel().take(layer.sources) * layer.link_weights
+                    contributions = flat.take(layer.sources) * layer.link_weights
                     total = np.bincount(layer.sinks, contributions, minlength=layer.bias.size)
                     total = total.reshape(layer.bias.shape)
-                z = layer.bias + layer.response * total
+                if layer.unit_response:
+                    z = layer.bias + total
+                else:
+                    z = layer.bias + layer.response * total
                 if layer.activations[0][1] is None:
                     result = ACTIVATIONS[layer.activations[0][0]](z)
                 else:
@@ -346,12 +361,13 @@ class BatchedNetworks:
                 # Saturate, so one network's matrix (zeros where links are absent) gives
                 # what the batched sum gives: inf * 0 would be NaN there. (What
                 # np.nan_to_num does, in three ufunc calls rather than its dozen.)
-                np.minimum(np.maximum(result, _LOWEST, out=result), _HIGHEST, out=result)
+                if not layer.bounded:
+                    np.minimum(np.maximum(result, _LOWEST, out=result), _HIGHEST, out=result)
                 result[np.isnan(result)] = 0.0
                 if self.single:
                     values[:, layer.targets[0]] = result
                 else:  # a flat scatter is an order of magnitude cheaper than values[i, j] = r
-                    values.reshape(-1)[layer.flat_targets] = result.ravel()
+                    flat.put(layer.flat_targets, result)
         return values[:, self.n_inputs : self.n_inputs + self.n_outputs]
 
     def subset(self, networks: np.ndarray) -> BatchedNetworks:

@@ -33,7 +33,7 @@ from game.scenes.gridmap import (
 DEFAULT_MAP = "dyna-maze"
 
 
-def _flappy(n: int, capped: bool, independent: bool, arg: None) -> Scene:
+def _flappy(n: int, capped: bool, independent: bool, arg: str | None) -> Scene:
     cap = int(FlappyScene.solve_rule.threshold) if capped else None
     return FlappyScene(n, max_score=cap, courses=n if independent else 1)
 
@@ -43,6 +43,7 @@ def _cartpole(n: int, capped: bool, independent: bool, number_type: str | None) 
     return CartPoleFloat32Scene(n) if number_type == "float32" else CartPoleScene(n)
 
 
+# Each builds a scene from (n, capped, independent, the key's ARG or None).
 SCENES: dict[str, Callable[[int, bool, bool, str | None], Scene] | None] = {
     "flappy": _flappy,
     "cartpole": _cartpole,

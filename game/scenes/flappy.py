@@ -88,6 +88,7 @@ SPEC = SceneSpec(
     score_name="pipes",
     episode_name="course",
 )
+OBS_DIM = SPEC.obs_dim  # a property: read once, not every tick
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,8 @@ class FlappyScene(Scene):
         self._living_of: np.ndarray | None = None  # the `alive` array they were found in
         self._edges_key: tuple[int, int, int] | None = None  # (seed, courses, pipe) of:
         self._edges = np.zeros((courses, 4))
+        self._bounds_key: tuple[int, int, int] | None = None  # the same, of:
+        self._bounds = (np.zeros(courses), np.zeros(courses))
 
     # -- the course ---------------------------------------------------------------
 
@@ -149,13 +152,14 @@ class FlappyScene(Scene):
     def gap_top(self, index: int, course: int = 0) -> float:
         return float(self.gap_tops(index)[course])
 
-    def _bird_gaps(self, index: int, agents: np.ndarray | None = None) -> np.ndarray | float:
-        """Pipe `index`'s gap top as each bird (of `agents`, or all) sees it; a scalar
-        when all share a course."""
-        tops = self.gap_tops(index)
-        if self.courses == 1:
-            return float(tops[0])
-        return tops[self.course_of if agents is None else self.course_of[agents]]
+    def _gap_bounds(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        """(low, high): where a bird's centre must stay in pipe `index`'s gap, [courses]
+        each. Made once per pipe, not once a tick."""
+        key = (self.seed, self.courses, index)
+        if self._bounds_key != key:
+            gap = self.gap_tops(index)
+            self._bounds, self._bounds_key = (gap + BIRD_HALF_H, gap + GAP_SIZE - BIRD_HALF_H), key
+        return self._bounds
 
     def pipe_x(self, index: int) -> float:
         """Centre x of pipe `index` at the current tick."""
@@ -235,8 +239,10 @@ class FlappyScene(Scene):
         low, high = _OPEN_LOW, _OPEN_HIGH
         index = self._next_pipe()
         if abs(self.pipe_x(index) - BIRD_X) < PIPE_WIDTH / 2 + BIRD_HALF_W:
-            gap = self._bird_gaps(index, flying)
-            low, high = gap + BIRD_HALF_H, gap + GAP_SIZE - BIRD_HALF_H
+            low, high = self._gap_bounds(index)  # one course: [1], which broadcasts
+            if self.courses > 1:
+                course = self.course_of if everyone else self.course_of[flying]
+                low, high = low[course], high[course]
         hit = (y < low) | (y > high)
         crashed = flying[hit]
         terminated = np.zeros(self.n, dtype=bool)  # np.zeros: zeros_like costs 4 times more
@@ -265,7 +271,7 @@ class FlappyScene(Scene):
     def observe(self, agents: np.ndarray | None = None) -> np.ndarray:
         index = self._next_pipe()
         y, vy = (self.y, self.vy) if agents is None else (self.y[agents], self.vy[agents])
-        obs = np.empty((len(y), SPEC.obs_dim), dtype=np.float32)
+        obs = np.empty((len(y), OBS_DIM), dtype=np.float32)
         # Heights map the playfield to -1 (ceiling) .. 1 (ground); offsets use the same scale.
         height = y * _HEIGHT_SCALE
         obs[:, 0] = height - _ONE
