@@ -133,6 +133,7 @@ class FlappyScene(Scene):
         self._edges = np.zeros((courses, 4))
         self._bounds_key: tuple[int, int, int] | None = None  # the same, of:
         self._bounds = (np.zeros(courses), np.zeros(courses))
+        self._next_pipe_at = (-1, 0)  # (tick, the next pipe then)
 
     # -- the course ---------------------------------------------------------------
 
@@ -177,9 +178,12 @@ class FlappyScene(Scene):
         return pipes
 
     def _next_pipe(self) -> int:
-        """Index of the first pipe the birds have not yet cleared."""
-        cleared = self.tick * PIPE_SPEED + BIRD_X - BIRD_HALF_W - PIPE_WIDTH / 2 - FIRST_PIPE_X
-        return max(0, int(cleared // PIPE_SPACING) + 1)
+        """Index of the first pipe the birds have not yet cleared (found once a tick:
+        step and observe both ask)."""
+        if self._next_pipe_at[0] != self.tick:
+            cleared = self.tick * PIPE_SPEED + BIRD_X - BIRD_HALF_W - PIPE_WIDTH / 2 - FIRST_PIPE_X
+            self._next_pipe_at = (self.tick, max(0, int(cleared // PIPE_SPACING) + 1))
+        return self._next_pipe_at[1]
 
     # -- the Scene interface ------------------------------------------------------
 
