@@ -81,17 +81,19 @@ seed_int = whole_number(0, 2**63 - 1)
 
 
 def scene_name(text: str) -> str:
-    """flappy, cartpole, gridworld, or gym:ENV_ID (checked whole by resolve_scene)."""
-    family, colon, env_id = text.partition(":")
-    if family == "gym" and colon:
-        if not env_id:
-            raise argparse.ArgumentTypeError("gym: needs an environment id, e.g. gym:Acrobot-v1")
-        return text
-    if text not in SCENES or text == "gym":
+    """--scene: a scene family, cartpole:float32 or gym:ENV_ID (a gridworld's map comes
+    with --map)."""
+    try:
+        family = split_scene_key(text)[0]
+    except KeyError as error:
+        raise argparse.ArgumentTypeError(error.args[0]) from None
+    if family not in SCENES:
         raise argparse.ArgumentTypeError(
-            f"unknown scene {text!r}; scenes: flappy, cartpole, gridworld (with --map) "
-            "or gym:ENV_ID (any gymnasium environment with discrete actions)"
+            f"unknown scene {text!r}; scenes: flappy, cartpole, cartpole:float32, gridworld "
+            "(with --map) or gym:ENV_ID (any gymnasium environment with discrete actions)"
         )
+    if family == "gridworld" and ":" in text:
+        raise argparse.ArgumentTypeError(f"a gridworld's map goes with --map, not {text!r}")
     return text
 
 
@@ -108,7 +110,8 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--scene",
         type=scene_name,
-        help="the game: flappy (default), cartpole, gridworld, or gym:ENV_ID for a gymnasium "
+        help="the game: flappy (default), cartpole, cartpole:float32 (CartPole about twice "
+        "as fast, not bit for bit gymnasium's), gridworld, or gym:ENV_ID for a gymnasium "
         "environment with discrete actions, e.g. gym:Acrobot-v1",
     )
     add_map_option(parser)
@@ -342,6 +345,12 @@ def build_parser() -> Parser:
         "--frames frames, default 30 s of video)",
     )
     watch.add_argument("--quiet", action="store_true", help="--headless: no progress bar")
+    watch.add_argument(
+        "--scene",
+        type=scene_name,
+        help="another scene of the brain's game to play on: a cartpole brain on "
+        "cartpole:float32, or the other way round (default: the brain's own)",
+    )
     add_window_options(watch)
     return parser
 
@@ -613,9 +622,12 @@ def command_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def load_saved(directory: Path, map_arg: str | None) -> tuple[Brain, str]:
+def load_saved(
+    directory: Path, map_arg: str | None, scene_arg: str | None = None
+) -> tuple[Brain, str]:
     """(brain, scene key) of a saved brain: its own scene, or for a gridworld brain the
-    map `map_arg` names. Anything wrong is a one-line failure."""
+    map `map_arg` names, or `scene_arg`, a key of the brain's own family (a CartPole brain
+    plays on cartpole or cartpole:float32). Anything wrong is a one-line failure."""
     from brains.storage import META_FILE, BrainFileError, load_brain, read_meta
     from game.scenes import scene_from_brain
 
@@ -634,6 +646,11 @@ def load_saved(directory: Path, map_arg: str | None) -> tuple[Brain, str]:
             f"{directory}: the brain was trained on scene {scene!r}, which is not one of: "
             + ", ".join(sorted(SCENES))
         )
+    if scene_arg is not None:
+        if split_scene_key(scene_arg)[0] != name:
+            fail(f"--scene {scene_arg}: {directory} plays {name}")
+        if name != "gridworld":  # a gridworld brain's map is its own, or --map
+            scene = scene_arg
     if map_arg is not None:
         if name != "gridworld":
             fail(f"--map applies only to gridworld brains; this one plays {name}")
@@ -664,7 +681,7 @@ def command_watch(args: argparse.Namespace) -> int:
             check_video_path(args.record)  # before the brain plays, not after
     except RecordError as error:
         fail(str(error))
-    brain, scene = load_saved(args.directory, args.map)
+    brain, scene = load_saved(args.directory, args.map, args.scene)
     arena = ShowcaseArena(scene, brain, args.seed, source=args.directory)
     speed = 1 if args.speed in (None, "max") else int(args.speed)
     try:
@@ -743,10 +760,7 @@ def command_play(args: argparse.Namespace) -> int:
     if args.against is not None:
         if args.population is not None:
             fail("--population goes with --with: a saved brain plays one agent against you")
-        asked = args.scene
-        brain, args.scene = load_saved(args.against, args.map)
-        if asked is not None and asked != split_scene_key(args.scene)[0]:
-            fail(f"--scene {asked}: {args.against} plays {split_scene_key(args.scene)[0]}")
+        brain, args.scene = load_saved(args.against, args.map, args.scene)
         label = brain.name
     else:
         resolve_scene(args, "cartpole")
@@ -774,7 +788,7 @@ def command_compare(args: argparse.Namespace) -> int:
     brains = split_brain_list(args.brains)
     if not brains:
         fail("--brains: give at least one brain")
-    max_steps = args.max_steps or COMPARE_STEPS.get(args.scene, 200_000)
+    max_steps = args.max_steps or COMPARE_STEPS.get(split_scene_key(args.scene)[0], 200_000)
     budget = Budget(max_steps=max_steps, until_solved=not args.full_budget)
     shape = brain_shape(args.scene)
     overrides = brain_overrides(args, brains)

@@ -3,12 +3,15 @@
 
 Every contender steps random actions and starts finished carts again at once:
 - ours: CartPoleScene(n).step + observe, finished carts restarted with reset_agents;
+- ours float32: the same with CartPoleFloat32Scene (scene key cartpole:float32), which
+  gives up matching gymnasium to the bit;
 - gymnasium single: gymnasium.make("CartPole-v1") stepped one cart at a time in a Python
   loop, the usual way (with make's standard wrappers);
 - gymnasium vector: gymnasium.make_vec("CartPole-v1", num_envs=n,
   vectorization_mode="vector_entry_point"), its own NumPy-vectorised CartPole.
 Targets (issue 3): at 4,096 carts at least 1.5 times gymnasium's vectorised CartPole, and
-more than 100 times its single-env loop.
+more than 100 times its single-env loop (issue 24: a faster mode, if the exact scene
+misses 1.5, offered as a setting with its measured speed).
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ import numpy as np
 import bench.common  # noqa: F401
 from bench.common import table
 from game.scenes.cartpole import CartPoleScene
+from game.scenes.cartpole_float32 import CartPoleFloat32Scene
 
 
-def ours(n: int, seconds: float) -> float:
-    scene = CartPoleScene(n)
+def ours(n: int, seconds: float, scene_class: type[CartPoleScene] = CartPoleScene) -> float:
+    scene = scene_class(n)
     scene.reset(0)
     rng = np.random.default_rng(0)
     actions = rng.integers(0, 2, (64, n))
@@ -74,15 +78,18 @@ def main() -> None:
     single = gym_single(args.seconds)
     rows = []
     for n in (1, 256, 4_096):
-        mine, vector = ours(n, args.seconds), gym_vector(n, args.seconds)
+        exact, fast = ours(n, args.seconds), ours(n, args.seconds, CartPoleFloat32Scene)
+        vector = gym_vector(n, args.seconds)
         rows.append(
             [
                 f"{n:,}",
-                f"{mine:,.0f}",
+                f"{exact:,.0f}",
+                f"{fast:,.0f}",
                 f"{vector:,.0f}",
                 f"{single:,.0f}",
-                f"{mine / vector:.2f}x",
-                f"{mine / single:,.0f}x",
+                f"{exact / vector:.2f}x",
+                f"{fast / vector:.2f}x",
+                f"{exact / single:,.0f}x",
             ]
         )
     print(
@@ -90,9 +97,11 @@ def main() -> None:
             [
                 "carts",
                 "ours",
+                "ours float32",
                 "gymnasium vector",
                 "gymnasium single",
                 "ours / vector",
+                "float32 / vector",
                 "ours / single",
             ],
             rows,

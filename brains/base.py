@@ -53,6 +53,12 @@ class BrainShape:
     # The scene can be copied, so a planner can look ahead in it (not a gymnasium env's).
     copyable: bool = True
 
+    @property
+    def family(self) -> str:
+        """The scene's family, what defaults are keyed on: "cartpole" for "cartpole" and
+        "cartpole:float32", "gridworld" for "gridworld:cliff"."""
+        return self.scene.partition(":")[0]
+
 
 class Brain(ABC):
     """A brain with a name, settings, and a directory it saves to and loads from."""

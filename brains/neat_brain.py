@@ -100,7 +100,7 @@ class NEAT(Evolver):
         import neat
 
         shape = self.shape
-        path = Path(self.settings.config) if self.settings.config else default_config(shape.scene)
+        path = Path(self.settings.config) if self.settings.config else default_config(shape.family)
         self.config, self.config_text = read_config(
             path, shape.obs_dim, shape.n_actions, population
         )

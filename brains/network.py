@@ -46,23 +46,33 @@ class MLPShape:
 
 def forward(shape: MLPShape, genomes: np.ndarray, observations: np.ndarray) -> np.ndarray:
     """Outputs[P, n_actions] of genome p on observation p (genomes[P] or one shared genome[1])."""
-    return _forward(shape.layers(genomes), observations, len(genomes) == 1)
+    shared = len(genomes) == 1
+    return _forward(_layers_for(shape, genomes, shared), observations, shared)
+
+
+def _layers_for(
+    shape: MLPShape, genomes: np.ndarray, shared: bool
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The layers `_forward` takes: a shared genome's own (W[in, out], b[out]), else
+    every genome's (W[P, in, out], b[P, 1, out]), views all."""
+    layers = shape.layers(genomes)
+    if shared:
+        return [(weights[0], bias[0]) for weights, bias in layers]
+    return [(weights, bias[:, None, :]) for weights, bias in layers]
 
 
 def _forward(
     layers: list[tuple[np.ndarray, np.ndarray]], observations: np.ndarray, shared: bool
 ) -> np.ndarray:
-    """`shared`: one genome for every row (one matrix product), else genome p for row p
-    (a batched product, whose row p depends on nothing but genome p and observation p)."""
-    x = observations
+    """`shared`: one genome for every row (one matrix product), else genome p for row p:
+    row p is a [1, in] matrix, times genome p's in one batched product, whose row p
+    depends on nothing but genome p and observation p."""
+    x = observations if shared else observations[:, None, :]
     for i, (weights, bias) in enumerate(layers):
-        if shared:
-            x = x @ weights[0] + bias[0]
-        else:
-            x = np.matmul(x[:, None, :], weights)[:, 0, :] + bias
+        x = np.matmul(x, weights) + bias
         if i < len(layers) - 1:
             x = np.tanh(x)
-    return x
+    return x if shared else x[:, 0, :]
 
 
 class NetworkPolicy:
@@ -74,7 +84,7 @@ class NetworkPolicy:
         self.shape = shape
         self.genomes = genomes
         self.shared = len(genomes) == 1 if shared is None else shared
-        self._layers = shape.layers(genomes)  # views, made once rather than every tick
+        self._layers = _layers_for(shape, genomes, self.shared)  # views, made once
 
     def act(self, observations: np.ndarray) -> np.ndarray:
         return _forward(self._layers, observations, self.shared).argmax(axis=1)

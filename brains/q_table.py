@@ -103,8 +103,8 @@ def log_rate(start: float, floor: float, episodes: int, scale: float) -> float:
 def binning(shape: BrainShape, settings: QTableSettings):
     """(bins, low, high) from the settings, else the scene's defaults."""
     n = shape.obs_dim
-    if shape.scene in SCENE_DEFAULTS:
-        bins, low, high = SCENE_DEFAULTS[shape.scene]
+    if shape.family in SCENE_DEFAULTS:
+        bins, low, high = SCENE_DEFAULTS[shape.family]
     else:
         bins = (OTHER_BINS,) * n
         low = shape.obs_low or (-1.0,) * n
@@ -165,7 +165,7 @@ class QTable(KeepsBestTable, Learner):
     def supports(cls, shape: BrainShape) -> str | None:
         if shape.one_hot:
             return "its states are already discrete: use q-learning, which needs no bins"
-        if shape.scene in SCENE_DEFAULTS:
+        if shape.family in SCENE_DEFAULTS:
             return None
         bounds = (shape.obs_low or ()) + (shape.obs_high or ())
         if len(bounds) != 2 * shape.obs_dim or not np.all(np.isfinite(bounds)):

@@ -96,7 +96,7 @@ def make_brain(
             f"brains for it: {', '.join(fitting)}"
         )
     fields = cls.Settings.__dataclass_fields__
-    tuned = getattr(cls, "scene_defaults", {}).get(shape.scene.partition(":")[0], {})
+    tuned = getattr(cls, "scene_defaults", {}).get(shape.family, {})
     fixed = scene_settings(cls, shape)
     given = {k: v for k, v in (overrides or {}).items() if k in fields}
     try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -253,6 +254,7 @@ class EvolutionArena(Arena):
         self.brain: Evolver = brain
         self.last_generation_best_score = 0.0
         self._policy: Policy | None = None
+        self._subset: Callable[[np.ndarray], Policy] | None = None  # the policy's, if it has one
         # (the living agents, the policy of those alone), made again when one dies
         self._acting: tuple[np.ndarray, Policy] | None = None
         self._fitness: np.ndarray | None = None  # of a generation bred but not yet reported
@@ -279,6 +281,7 @@ class EvolutionArena(Arena):
             return
         if self._policy is None:
             self._policy = self.brain.ask()
+            self._subset = getattr(self._policy, "subset", None)
             self.scene.reset(self.next_course_seed)
             self._acting = None
         scene = self.scene
@@ -300,9 +303,8 @@ class EvolutionArena(Arena):
     def _actions(self, living: np.ndarray) -> np.ndarray:
         """Every agent's action, computed for the living alone. Within a generation agents
         only ever die, so the living are the same set until their number drops."""
-        policy, scene = self._policy, self.scene
+        policy, scene, subset = self._policy, self.scene, self._subset
         assert policy is not None
-        subset = getattr(policy, "subset", None)
         if not self.LIVING_ONLY or subset is None or len(living) == scene.n:
             return policy.act(scene.observe())
         if self._acting is None or len(self._acting[0]) != len(living):

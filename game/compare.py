@@ -19,6 +19,7 @@ from game.arena import Arena, Budget, Callback, ChartSpec
 from game.evaluation import Evaluation
 from game.experiment import make_arena
 from game.metrics import Metrics
+from game.scenes import split_scene_key
 from game.showcase import ShowcaseArena
 
 
@@ -137,13 +138,14 @@ class CompareArena:
         self.showcase = showcase
         self.metrics = Metrics()
         self.lanes: list[Lane] = []
-        extras = LANE_EXTRAS.get(scene_name.split(":")[0], ())
+        extras = LANE_EXTRAS.get(split_scene_key(scene_name)[0], ())
         for i, (label, brain) in enumerate(brains):
             arena = make_arena(scene_name, brain, seed, brain_text=label, checks=checks)
             arena.callbacks.append(_Relay(self, i))
             self.lanes.append(Lane(label, arena, lane_colour(i), extras=extras))
         # Two tracks fill the panel one above the other; else lanes go in a square grid.
-        self.lane_columns: int | None = 1 if scene_name == "cartpole" and len(brains) == 2 else None
+        two_tracks = split_scene_key(scene_name)[0] == "cartpole" and len(brains) == 2
+        self.lane_columns: int | None = 1 if two_tracks else None
         self.scene = self.lanes[0].arena.scene
         self.spec = self.scene.spec
 

@@ -115,6 +115,8 @@ def test_brain_settings_reach_the_brain_and_the_saved_file(tmp_path):
         (["train", "--population", "lots"], "--population: must be a whole number"),
         (["train", "--scene", "mario"], "unknown scene 'mario'"),
         (["run", "--scene", "mario"], "unknown scene 'mario'"),
+        (["train", "--scene", "cartpole:float64"], "takes a number type after ':'"),
+        (["compare", "--scene", "flappy:float32", "--brains", "ga"], "takes nothing after ':'"),
         (["train", "--brain", "skynet"], "unknown brain 'skynet'"),
         (["train", "--brain", "ga:hiden=4"], "no setting 'hiden'"),
         (["train", "--brain", "ga:mutation=2"], "mutation must be between 0 and 1"),
@@ -167,6 +169,28 @@ def test_run_and_watch_open_the_window_and_close_cleanly(tmp_path):
     watched = main_py("watch", brain, "--frames", "60", "--speed", "max")
     assert watched.returncode == 0, watched.stderr
     assert watched.stderr == ""
+
+
+def test_cartpole_float32_trains_and_its_brains_play_on_either_cartpole(tmp_path):
+    trained = main_py(
+        "train", "--scene", "cartpole:float32", "--brain", "random-search",
+        "--max-generations", "2", "--quiet", "--out", str(tmp_path),
+    )  # fmt: skip
+    assert trained.returncode == 0, trained.stderr
+    line = json.loads(trained.stdout)
+    assert line["scene"] == "cartpole:float32" and "cartpole-float32" in line["saved_to"]
+    brain = line["saved_to"]
+    for scene in ([], ["--scene", "cartpole"], ["--scene", "cartpole:float32"]):
+        watched = main_py("watch", brain, *scene, "--frames", "20", "--speed", "max")
+        assert watched.returncode == 0, watched.stderr
+    other = main_py("watch", brain, "--scene", "flappy", "--frames", "20")
+    assert other.returncode == 2 and "plays cartpole" in other.stderr
+    raced = main_py(
+        "compare", "--scene", "cartpole:float32", "--brains", "random-search", "--headless",
+        "--max-steps", "2000",
+    )  # fmt: skip
+    assert raced.returncode == 0, raced.stderr
+    assert json.loads(raced.stdout)["scene"] == "cartpole:float32"
 
 
 def test_a_saved_learner_goes_on_training_where_it_left_off(tmp_path):

@@ -25,7 +25,8 @@ from game.play.base import (
     Side,
     Tally,
 )
-from game.scenes.cartpole import TAU, TIME_LIMIT, CartPoleScene
+from game.scenes import make_scene
+from game.scenes.cartpole import TAU, TIME_LIMIT
 
 ROUNDS = 3
 TRAINER_TICKS = 4  # the learning bot's training ticks per tick of the match
@@ -37,10 +38,15 @@ class CartPoleMatch(PlayArena):
     lane_columns = 1  # a track is wide: your cart above the bot's
 
     def __init__(
-        self, seed: int, brain: Brain | None = None, saved: bool = False, label: str = ""
+        self,
+        seed: int,
+        brain: Brain | None = None,
+        saved: bool = False,
+        label: str = "",
+        scene_key: str = "cartpole",  # or cartpole:float32
     ) -> None:
         mode = "solo" if brain is None else "against" if saved else "alongside"
-        super().__init__("cartpole", mode, label or (brain.name if brain else None))
+        super().__init__(scene_key, mode, label or (brain.name if brain else None))
         self.seed = seed
         self.brain = brain
         self.trainer = None
@@ -49,13 +55,13 @@ class CartPoleMatch(PlayArena):
         if mode == "alongside" and not planner:
             from game.experiment import make_arena
 
-            self.trainer = self.learning = make_arena("cartpole", brain, seed, brain_text=label)
+            self.trainer = self.learning = make_arena(scene_key, brain, seed, brain_text=label)
             self.metrics = self.trainer.metrics  # its learning curves, and the rounds
-        self.you = Side("you", CartPoleScene(1), YOU_COLOUR)
+        self.you = Side("you", make_scene(scene_key, 1), YOU_COLOUR)
         self.lanes = [self.you]
         self.bot: Side | None = None
         if brain is not None:
-            self.bot = Side(self.bot_name or brain.name, CartPoleScene(1), BOT_COLOUR)
+            self.bot = Side(self.bot_name or brain.name, make_scene(scene_key, 1), BOT_COLOUR)
             self.lanes.append(self.bot)
             if planner:
                 brain.attach(self.bot.scene)

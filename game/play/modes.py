@@ -40,7 +40,7 @@ def make_play(
     if kind == "cartpole":
         from game.play.cartpole_match import CartPoleMatch
 
-        return CartPoleMatch(seed, brain, saved, label)
+        return CartPoleMatch(seed, brain, saved, label, scene_key)
     from game.play.maze_race import MazeRace
 
     if isinstance(brain, Evolver):

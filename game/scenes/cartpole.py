@@ -68,15 +68,18 @@ class CartPoleScene(Scene):
     """N carts; state[0..3] = position, velocity, angle, angular velocity, each [N]."""
 
     spec = SPEC
+    # The state's number type; float64 is what matches gymnasium to the bit
+    # (game/scenes/cartpole_float32.py trades that for speed).
+    dtype: type[np.floating] = np.float64
     # gymnasium's threshold for CartPole-v1, on the greedy policy over 20 fresh episodes.
     solve_rule = SolveRule(episodes=20, threshold=475, every_episode=False)
 
     def __init__(self, n: int, time_limit: int = TIME_LIMIT) -> None:
         super().__init__(n)
         self.time_limit = time_limit
-        self.state = np.zeros((4, n))
+        self.state = np.zeros((4, n), self.dtype)
         self.rng = np.random.default_rng(0)
-        self._scratch = np.empty((4, n))
+        self._scratch = np.empty((4, n), self.dtype)
         self._share_counts()
 
     def _share_counts(self) -> None:
@@ -89,7 +92,7 @@ class CartPoleScene(Scene):
         # draw, so one cart starts where gymnasium's CartPole-v1 starts after reset(seed).
         self.rng = np.random.default_rng(seed)
         self.state = np.ascontiguousarray(
-            self.rng.uniform(-START_RANGE, START_RANGE, (self.n, 4)).T
+            self.rng.uniform(-START_RANGE, START_RANGE, (self.n, 4)).T, self.dtype
         )
         self.alive.fill(True)
         self.steps.fill(0)
@@ -156,7 +159,7 @@ class CartPoleScene(Scene):
         return state.T.astype(np.float32)
 
     def cart_states(self) -> np.ndarray:
-        """The state as [N, 4] float64, a row per cart (a view, not a copy)."""
+        """The state as [N, 4], a row per cart (a view, not a copy)."""
         return self.state.T
 
     def snapshot(self) -> CartPoleSnapshot:
@@ -165,7 +168,7 @@ class CartPoleScene(Scene):
         )
 
     def make_lanes(self, n: int) -> CartPoleScene:
-        return CartPoleScene(n, time_limit=2**62)
+        return type(self)(n, time_limit=2**62)
 
     def load_lanes(self, snapshot: CartPoleSnapshot, agents: np.ndarray) -> None:
         if len(agents) != self.n:
