@@ -20,3 +20,14 @@ def artifacts() -> Path:
     """Where tests leave files worth looking at (rendered frames)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def runs_folder_untouched():
+    """Tests write into temporary folders, never into the repository's runs/ (a user's
+    saved brains live there)."""
+    runs = ROOT / "runs"
+    before = set(runs.iterdir()) if runs.is_dir() else set()
+    yield
+    after = set(runs.iterdir()) if runs.is_dir() else set()
+    assert not after - before, f"tests wrote into runs/: {sorted(p.name for p in after - before)}"

@@ -187,7 +187,7 @@ def test_cartpole_float32_trains_and_its_brains_play_on_either_cartpole(tmp_path
     assert other.returncode == 2 and "plays cartpole" in other.stderr
     raced = main_py(
         "compare", "--scene", "cartpole:float32", "--brains", "random-search", "--headless",
-        "--max-steps", "2000",
+        "--max-steps", "2000", "--out", str(tmp_path / "races"),
     )  # fmt: skip
     assert raced.returncode == 0, raced.stderr
     assert json.loads(raced.stdout)["scene"] == "cartpole:float32"
