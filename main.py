@@ -314,7 +314,7 @@ def build_parser() -> Parser:
     add_sweep_parser(commands)
     add_plot_parser(commands)
     watch = commands.add_parser(
-        "watch", help="open the window with a saved brain playing fresh episodes"
+        "watch", help="a saved brain plays fresh episodes, in the window or recorded to a video"
     )
     watch.add_argument(
         "directory", type=Path, metavar="DIR", help="a brain directory written by S or train"
