@@ -882,6 +882,10 @@ def command_sweep(args: argparse.Namespace) -> int:
     except (SweepError, SettingsError, ValueError) as error:
         fail(str(error))
     known = {t.key for t in trials}
+    scenes = sorted({str(line.get("scene")) for line in folder.results} - {args.scene})
+    if scenes:
+        fail(f"--resume: {folder.results_path} holds trials on {scenes[0]}, not "
+             f"{args.scene}: give the same --scene, or a new --out")  # fmt: skip
     strays = sorted(folder.done() - known)
     if strays:
         fail(f"--resume: {folder.results_path} holds trials this sweep does not name, "

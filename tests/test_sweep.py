@@ -78,6 +78,11 @@ def test_a_sweep_records_each_trial_as_train_would_and_tabulates(tmp_path):
         assert alone[key] == swept_one[key], key
     again = main_py(*SWEEP, "--brains", "hill-climb", "--seeds", "0", "--out", str(out))
     assert again.returncode == 2 and "--resume" in again.stderr  # never mixed by accident
+    elsewhere = main_py(
+        "sweep", "--scene", "flappy", "--brains", "hill-climb", "--seeds", "0-1", "--resume",
+        "--out", str(out),
+    )  # fmt: skip
+    assert elsewhere.returncode == 2 and "holds trials on cartpole" in elsewhere.stderr
 
 
 def test_a_failed_trial_is_reported_and_the_others_finish(tmp_path):
