@@ -188,3 +188,41 @@ def test_snapshot_and_restore_replay_exactly():
         scene.step(actions)
     assert np.array_equal(scene.y, after[0]) and np.array_equal(scene.alive, after[1])
     assert np.array_equal(scene.returns, after[2])
+
+
+def steer(obs: np.ndarray, vy: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Flap when falling below the next gap's middle, and now and then at random, so
+    birds pass a few pipes and die at different times."""
+    low = (obs[:, 3] + obs[:, 4]) / 2 < -20 / world.GROUND_Y * 2
+    return np.where((low & (vy > 0)) | (rng.random(len(obs)) < 0.03), FLAP, NOOP)
+
+
+def test_each_bird_of_several_courses_flies_as_it_would_alone_on_its_course():
+    # A champion's check flies 5 birds on 5 courses; each bird's gap bounds and
+    # observed edges are gathered once a pipe and again whenever a bird dies.
+    n = 6
+    scene = FlappyScene(n, max_score=30, courses=n)
+    scene.reset(21)
+    start = scene.snapshot()
+    rng = np.random.default_rng(0)
+    observed, actions, states = [], [], []
+    while not scene.all_done:
+        obs = scene.observe()
+        chosen = steer(obs, scene.vy, rng)
+        observed.append(obs)
+        actions.append(chosen)
+        scene.step(chosen)
+        states.append((scene.y.copy(), scene.alive.copy(), scene.scores.copy()))
+    assert len(set(scene.steps.tolist())) > 2  # deaths at several ticks
+    # One lane scene, loaded with each bird in turn from the same start (a stale
+    # gathering of the previous bird's course would show here).
+    lane = scene.make_lanes(1)
+    for bird in range(n):
+        lane.load_lanes(start, np.array([bird]))
+        for obs, chosen, (y, alive, scores) in zip(observed, actions, states, strict=False):
+            if not lane.alive[0]:
+                break
+            assert np.array_equal(lane.observe()[0], obs[bird])
+            lane.step(chosen[bird : bird + 1])
+            mine = (lane.y[0], lane.alive[0], lane.scores[0])
+            assert mine == (y[bird], alive[bird], scores[bird])

@@ -143,6 +143,8 @@ class FlappyScene(Scene):
         self._edges = np.zeros((courses, 4))
         self._bounds_key: tuple[int, int, int] | None = None  # the same, of:
         self._bounds = (np.zeros(courses), np.zeros(courses))
+        self._bounds_of: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # gathered
+        self._edges_of: np.ndarray | None = None  # the edges gathered for every bird
         self._next_pipe_at = (-1, 0)  # (tick, the next pipe then)
 
     # -- the course ---------------------------------------------------------------
@@ -163,14 +165,25 @@ class FlappyScene(Scene):
     def gap_top(self, index: int, course: int = 0) -> float:
         return float(self.gap_tops(index)[course])
 
-    def _gap_bounds(self, index: int) -> tuple[np.ndarray, np.ndarray]:
-        """(low, high): where a bird's centre must stay in pipe `index`'s gap, [courses]
-        each. Made once per pipe, not once a tick."""
+    def _gap_bounds(self, index: int, flying: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(low, high): where a bird's centre must stay in pipe `index`'s gap, [1] on one
+        course, else one per flying bird (its course's). Made once per pipe and set of
+        flying birds, not once a tick: a check's 5 birds on 5 courses would otherwise
+        gather their courses' bounds on most ticks."""
         key = (self.seed, self.courses, index)
         if self._bounds_key != key:
             gap = self.gap_tops(index)
             self._bounds, self._bounds_key = (gap + BIRD_HALF_H, gap + GAP_SIZE - BIRD_HALF_H), key
-        return self._bounds
+            self._bounds_of = None
+        if self.courses == 1:
+            return self._bounds
+        # `flying` is a new array whenever the flying birds change (see `living`), and the
+        # one held here stays alive, so `is` tells whether these bounds are still theirs.
+        if self._bounds_of is None or self._bounds_of[0] is not flying:
+            course = self.course_of if len(flying) == self.n else self.course_of[flying]
+            low, high = self._bounds
+            self._bounds_of = (flying, low[course], high[course])
+        return self._bounds_of[1], self._bounds_of[2]
 
     def pipe_x(self, index: int) -> float:
         """Centre x of pipe `index` at the current tick."""
@@ -253,10 +266,7 @@ class FlappyScene(Scene):
         low, high = _OPEN_LOW, _OPEN_HIGH
         index = self._next_pipe()
         if abs(self.pipe_x(index) - BIRD_X) < PIPE_WIDTH / 2 + BIRD_HALF_W:
-            low, high = self._gap_bounds(index)  # one course: [1], which broadcasts
-            if self.courses > 1:
-                course = self.course_of if everyone else self.course_of[flying]
-                low, high = low[course], high[course]
+            low, high = self._gap_bounds(index, flying)  # one course: [1], which broadcasts
         hit = (y < low) | (y > high)
         crashed = flying[hit]
         terminated = np.zeros(self.n, dtype=bool)  # np.zeros: zeros_like costs 4 times more
@@ -303,9 +313,14 @@ class FlappyScene(Scene):
             first, second = self.gap_tops(index), self.gap_tops(index + 1)
             edges = np.stack([first, first + GAP_SIZE, second, second + GAP_SIZE], axis=1)
             self._edges, self._edges_key = edges * (2.0 / GROUND_Y), key  # [courses, 4]
+            self._edges_of = None
         if self.courses == 1:
             return self._edges[0]
-        return self._edges[self.course_of if agents is None else self.course_of[agents]]
+        if agents is not None:
+            return self._edges[self.course_of[agents]]
+        if self._edges_of is None:  # every bird's, as a check observes: once a pipe
+            self._edges_of = self._edges[self.course_of]
+        return self._edges_of
 
     def snapshot(self) -> FlappySnapshot:
         return FlappySnapshot(
@@ -334,6 +349,7 @@ class FlappyScene(Scene):
         if snapshot.course_of is not None:
             # Each lane flies its agent's course, whatever this scene's own split was.
             self.course_of = snapshot.course_of[agents]
+            self._edges_of = self._bounds_of = None  # gathered by the old course_of
         self.tick, self.passed = snapshot.tick, snapshot.passed
         self.y, self.vy = snapshot.y[agents], snapshot.vy[agents]
         self.alive = snapshot.alive[agents]
