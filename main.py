@@ -884,12 +884,16 @@ def command_sweep(args: argparse.Namespace) -> int:
     known = {t.key for t in trials}
     scenes = sorted({str(line.get("scene")) for line in folder.results} - {args.scene})
     if scenes:
-        fail(f"--resume: {folder.results_path} holds trials on {scenes[0]}, not "
-             f"{args.scene}: give the same --scene, or a new --out")  # fmt: skip
+        fail(
+            f"--resume: {folder.results_path} holds trials on {scenes[0]}, not "
+            f"{args.scene}: give the same --scene, or a new --out"
+        )
     strays = sorted(folder.done() - known)
     if strays:
-        fail(f"--resume: {folder.results_path} holds trials this sweep does not name, "
-             f"such as {strays[0]!r}: give the same --brains, --grid and --seeds")  # fmt: skip
+        fail(
+            f"--resume: {folder.results_path} holds trials this sweep does not name, "
+            f"such as {strays[0]!r}: give the same --brains, --grid and --seeds"
+        )
     skipped = len(folder.done())
     if skipped:
         print(f"Resuming: {skipped} of {len(trials)} trials done already.", file=sys.stderr)
@@ -904,15 +908,20 @@ def command_sweep(args: argparse.Namespace) -> int:
     except SweepError as error:
         fail(str(error))
     except KeyboardInterrupt:
-        print(f"Interrupted: {len(folder.results)} of {len(trials)} trials are in "
-              f"{folder.results_path}; --resume goes on.", file=sys.stderr)  # fmt: skip
+        print(
+            f"Interrupted: {len(folder.results)} of {len(trials)} trials are in "
+            f"{folder.results_path}; --resume goes on.",
+            file=sys.stderr,
+        )
         return 130
     results = [line for line in folder.results if trial_key(line) in known]
     print(sweep_table(results), file=sys.stderr)
     plot_sweep(results, args.out / "curves.png")
     if failed:
-        print(f"{failed} trials failed: see {folder.failures_path}; --resume tries them "
-              "again", file=sys.stderr)  # fmt: skip
+        print(
+            f"{failed} trials failed: see {folder.failures_path}; --resume tries them again",
+            file=sys.stderr,
+        )
     return 1 if failed else 0
 
 

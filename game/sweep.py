@@ -28,6 +28,9 @@ RESULTS_FILE = "results.jsonl"
 FAILURES_FILE = "failures.jsonl"
 RUNS_FOLDER = "runs"
 MAX_SEEDS = 100_000
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# What a cluster's nodes are not sent of this folder: environments, history, results.
+SHIP_EXCLUDES = [".venv/", ".git/", "runs/", "test-artifacts/", "bench/.*-venv/", "*.pyc"]
 
 
 class SweepError(Exception):
@@ -94,8 +97,9 @@ def with_settings(brain: str, settings: dict[str, str]) -> str:
     return name + (":" + ",".join(f"{k}={v}" for k, v in merged.items()) if merged else "")
 
 
-def plan_trials(template: Trial, brains: list[str], grid: dict[str, list[dict[str, str]]],
-                seeds: list[int]) -> list[Trial]:  # fmt: skip
+def plan_trials(
+    template: Trial, brains: list[str], grid: dict[str, list[dict[str, str]]], seeds: list[int]
+) -> list[Trial]:
     """Every trial: each brain at each of its grid's settings (or as given), each seed."""
     names = {brain.partition(":")[0] for brain in brains}
     for name in grid:
@@ -187,8 +191,9 @@ class SweepFolder:
         write_lines(self.results_path, self.results)
 
     def record_failure(self, trial: Trial, error: str) -> None:
-        self.failures.append({"trial": trial.key, "brain": trial.brain, "seed": trial.seed,
-                              "error": error})  # fmt: skip
+        self.failures.append(
+            {"trial": trial.key, "brain": trial.brain, "seed": trial.seed, "error": error}
+        )
         write_lines(self.failures_path, self.failures)
 
 
@@ -213,7 +218,6 @@ def start_ray(address: str | None, workers: int | None) -> Any:
             "pip install 'ray==2.60.0'"
         ) from None
     address = address or os.environ.get("RAY_ADDRESS") or None
-    # "local" starts a Ray of our own, even where a `ray start` cluster is running here.
     options: dict[str, Any] = {
         "include_dashboard": False,
         "log_to_driver": False,
@@ -224,16 +228,12 @@ def start_ray(address: str | None, workers: int | None) -> Any:
     else:
         # Nodes of a cluster may not share this folder: ship the code with each task.
         options["runtime_env"] = {"working_dir": str(REPO_ROOT), "excludes": SHIP_EXCLUDES}
-    try:
+    try:  # "local" starts a Ray of our own, even where a `ray start` cluster runs here
         ray.init(address=address or "local", **options)
     except (ConnectionError, RuntimeError, ValueError) as error:
         where = f"the Ray cluster at {address}" if address else "a local Ray"
         raise SweepError(f"cannot start {where}: {str(error).splitlines()[0]}") from None
     return ray
-
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SHIP_EXCLUDES = [".venv/", ".git/", "runs/", "test-artifacts/", "bench/.*-venv/", "*.pyc"]
 
 
 def run_sweep(
@@ -256,8 +256,15 @@ def run_sweep(
     remote = ray.remote(num_cpus=1, max_retries=0)(run_one)
     tasks = {remote.remote(trial, str(folder.runs)): trial for trial in pending}
     finished = failed = 0
-    bar = tqdm(total=len(trials), initial=len(trials) - len(pending), unit="trial",
-               desc="sweep", file=sys.stderr, disable=not progress, dynamic_ncols=True)  # fmt: skip
+    bar = tqdm(
+        total=len(trials),
+        initial=len(trials) - len(pending),
+        unit="trial",
+        desc="sweep",
+        file=sys.stderr,
+        disable=not progress,
+        dynamic_ncols=True,
+    )
     try:
         while tasks:
             ready, _ = ray.wait(list(tasks), num_returns=1)

@@ -55,9 +55,13 @@ def sweep_rows(results: list[dict]) -> list[list[str]]:
         solved = [r["env_steps"] for r in runs if r["solved"]]
         checks = [r["eval_score"] for r in runs if r.get("eval_score") is not None]
         rows.append(
-            [brain, f"{len(solved)}/{len(runs)}", *describe(solved, "{:,.0f}"),
-             *describe(checks, "{:,.1f}")]
-        )  # fmt: skip
+            [
+                brain,
+                f"{len(solved)}/{len(runs)}",
+                *describe(solved, "{:,.0f}"),
+                *describe(checks, "{:,.1f}"),
+            ]
+        )
     return rows
 
 
