@@ -32,7 +32,7 @@ def greedy_mean(arena: LearnerArena, index: int) -> float:
     seed = episode_seed(arena.seed, BENCH_STREAM, index)
     evaluation = Evaluation("cartpole", arena.brain.champion(), seed, V0_RULE)
     evaluation.finish()
-    return evaluation.mean
+    return evaluation.score
 
 
 def run_seed(brain_text: str, seed: int, episodes: int, every: int, stop: bool) -> dict:

@@ -111,8 +111,8 @@ class Evolver(Brain):
     def generation(self) -> int:
         """Generations told so far."""
 
-    def checked(self, mean: float) -> None:
-        """The champion, as it is now, scored `mean` on a check of fresh episodes. An
+    def checked(self, score: float) -> None:
+        """The champion, as it is now, scored `score` on a check of fresh episodes. An
         evolver that judges its champion by one lucky episode may take this better
         measure instead; by default the check changes nothing."""
 
@@ -194,8 +194,8 @@ class Learner(Brain):
     def end_episodes(self, count: int) -> None:
         """`count` episodes just ended."""
 
-    def checked(self, mean: float) -> None:
-        """The greedy policy, as it is now, scored `mean` on a check of fresh episodes. A
+    def checked(self, score: float) -> None:
+        """The greedy policy, as it is now, scored `score` on a check of fresh episodes. A
         learner may keep its best-checked version to save, as an evolver keeps its
         champion; then `saved_check` says that version's score."""
 
@@ -239,18 +239,18 @@ class KeepsBestCheck:
     ties or beats the best so far (the latest of equals) has `keep_best` copy what `save`
     will write, and is recorded with the counters it returns."""
 
-    best_check: dict[str, Any] | None = None  # {"mean": ..., and a counter}
+    best_check: dict[str, Any] | None = None  # {"score": ..., and a counter}
 
-    def checked(self, mean: float) -> None:
-        if self.best_check is None or mean >= self.best_check["mean"]:
-            self.best_check = {"mean": float(mean), **self.keep_best()}
+    def checked(self, score: float) -> None:
+        if self.best_check is None or score >= self.best_check["score"]:
+            self.best_check = {"score": float(score), **self.keep_best()}
 
     def keep_best(self) -> dict[str, int]:
         """Copy the live version as the one to save; the counters to record with it."""
         raise NotImplementedError
 
     def saved_check(self) -> float | None:
-        return None if self.best_check is None else self.best_check["mean"]
+        return None if self.best_check is None else self.best_check["score"]
 
 
 def write_brain(
@@ -282,13 +282,14 @@ def check_from_meta(meta: dict[str, Any]) -> dict[str, Any] | None:
     """The check a saved learner's brain.json records for what it saved ("checked"), or
     None if it records none a number could come from."""
     checked = meta.get("checked")
-    mean = checked.get("mean") if isinstance(checked, dict) else None
-    if isinstance(mean, bool) or not isinstance(mean, int | float) or not math.isfinite(mean):
+    # "mean" in files saved before a check's number could be its worst episode
+    score = checked.get("score", checked.get("mean")) if isinstance(checked, dict) else None
+    if isinstance(score, bool) or not isinstance(score, int | float) or not math.isfinite(score):
         return None
     assert isinstance(checked, dict)
     counters = {k: checked.get(k) for k in ("env_steps", "episodes")}
     kept = {k: v for k, v in counters.items() if isinstance(v, int) and v >= 0}
-    return {"mean": float(mean), **kept}
+    return {"score": float(score), **kept}
 
 
 def counter_from_meta(meta: dict[str, Any], key: str) -> int:

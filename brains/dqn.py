@@ -285,7 +285,7 @@ class DQN(KeepsBestCheck, Learner):
         # The network of the best check so far (the latest of equals) and that check: what
         # `save` writes, so a run that unlearns late still saves what it knew.
         self.best = FlatMLP(torch, self.online.sizes, s.layer_norm)
-        self.best_check: dict[str, Any] | None = None  # {"mean": ..., "env_steps": ...}
+        self.best_check: dict[str, Any] | None = None  # {"score": ..., "env_steps": ...}
         self.loss: float | None = None  # moving average of the training loss
         self.mean_q: float | None = None  # mean predicted Q of the last minibatch
 

@@ -43,9 +43,10 @@ class RandomSearch(LinearSearch):
         scale = self.settings.scale
         return self.rng.uniform(-scale, scale, (count, *weight_shape(self.shape)))
 
-    def checked(self, mean: float) -> None:
+    def checked(self, score: float) -> None:
         # The check (the solve rule's fresh episodes, 20 on CartPole) measures the best
         # far better than the episode it won with: a policy that balanced 500 steps once
-        # by luck now scores its real mean, so the next candidate that beats that
-        # replaces it. Without this a lucky best could never be beaten.
-        self.best_score = float(mean)
+        # by luck now scores its real mean (on Flappy its worst of 5 courses), so the next
+        # candidate that beats that replaces it. Without this a lucky best could never be
+        # beaten.
+        self.best_score = float(score)

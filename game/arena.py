@@ -23,7 +23,14 @@ from brains.base import Brain, BrainShape, Evolver, Learner, Policy, Transitions
 from brains.storage import save_brain, save_brain_into, unique_directory
 from game import colours
 from game.colours import BLUE, GOLD, GREEN, PINK, Colour
-from game.evaluation import EVALUATION, TRAINING, Evaluation, episode_seed
+from game.evaluation import (
+    EVALUATION,
+    TRAINING,
+    Evaluation,
+    check_words,
+    episode_seed,
+    reports_worst,
+)
 from game.metrics import Metrics
 from game.scenes import make_scene, saved_scene_meta, split_scene_key
 from game.scenes.gridmap import map_label
@@ -169,8 +176,8 @@ class Arena:
         assert evaluation is not None
         self.evaluation = None
         self._champion_evaluated = True
-        metrics.eval_score = evaluation.mean
-        metrics.record("eval_score", self.chart_x(), evaluation.mean)
+        metrics.eval_score = evaluation.score
+        metrics.record("eval_score", self.chart_x(), evaluation.score)
         if evaluation.solved and not metrics.solved:
             metrics.solved = True
             metrics.solved_at = {
@@ -236,8 +243,18 @@ class Arena:
                 return [("Solved", f"gen {m.solved_at['generation']}")]
             return [("Solved", f"{m.solved_at['env_steps']:,} steps")]
         if m.eval_score is not None:
-            return [("Last check", f"{m.eval_score:.0f} {self.scene.spec.score_name}")]
+            score = f"{m.eval_score:.0f} {self.scene.spec.score_name}"
+            return [("Last check", score + self.worst_of())]
         return []
+
+    def worst_of(self) -> str:
+        """ ", worst of 5" where a check reports its worst episode (Flappy), else ""."""
+        worst = reports_worst(self.scene, self.rule)
+        return f", worst of {self.rule.episodes}" if worst else ""
+
+    def check_words(self) -> str:
+        """What a check's number is: "worst of 5 fresh courses", "fresh episodes"."""
+        return check_words(self.scene, self.rule)
 
 
 class EvolutionArena(Arena):
@@ -348,7 +365,7 @@ class EvolutionArena(Arena):
     def _finish_evaluation(self) -> None:
         assert self.evaluation is not None
         # The champion was checked between generations, so it is still the brain's own.
-        self.brain.checked(self.evaluation.mean)
+        self.brain.checked(self.evaluation.score)
         super()._finish_evaluation()
 
     def has_learned(self) -> bool:
@@ -372,7 +389,7 @@ class EvolutionArena(Arena):
         ]
 
     def charts(self) -> list[ChartSpec]:
-        unit, word = self.scene.spec.score_name, self.scene.spec.episode_name
+        unit = self.scene.spec.score_name
         species = []
         if getattr(self.brain, "speciates", False):
             species = [
@@ -394,7 +411,7 @@ class EvolutionArena(Arena):
                 "generation",
                 (
                     ("best_score", f"best {unit}", GREEN),
-                    ("eval_score", f"champion, fresh {word}s", PINK),
+                    ("eval_score", f"champion, {self.check_words()}", PINK),
                 ),
             ),
             *species,
@@ -478,7 +495,7 @@ class LearnerArena(Arena):
 
     def _finish_evaluation(self) -> None:
         assert self.evaluation is not None
-        self.brain.checked(self.evaluation.mean)  # before callbacks that may save it
+        self.brain.checked(self.evaluation.score)  # before callbacks that may save it
         super()._finish_evaluation()
 
     def _restart_scene(self) -> None:
@@ -524,7 +541,7 @@ class LearnerArena(Arena):
         score = self.scene.spec.score_name
         # CartPole's return is its score (a point a step); elsewhere (Flappy's pipes) the
         # greedy check is in other units, on an axis of its own.
-        check = ("eval_score", "greedy check", PINK)
+        check = ("eval_score", f"greedy check{self.worst_of()}", PINK)
         own_axis = score != "steps"
         returns = ChartSpec(
             "Return per episode",

@@ -57,7 +57,7 @@ class _Relay(Callback):
         self.race.metrics.record(f"lane{self.lane}", arena.metrics.env_steps, series.last)
 
     def on_evaluation_end(self, arena: Arena, evaluation: Evaluation) -> None:
-        self.race.metrics.record(f"check{self.lane}", arena.metrics.env_steps, evaluation.mean)
+        self.race.metrics.record(f"check{self.lane}", arena.metrics.env_steps, evaluation.score)
 
 
 # What each scene's view draws a lane with: its colour (carts, the maze's agent) and, for
@@ -218,7 +218,7 @@ class CompareArena:
         return [
             ChartSpec(title, "environment steps", lines, y_names=names if mixed else ("", "")),
             ChartSpec(
-                f"Greedy policy on fresh {self.spec.episode_name}s",
+                f"Greedy policy, {self.lanes[0].arena.check_words()}",
                 "environment steps",
                 checks,
                 waiting=waiting,

@@ -68,7 +68,7 @@ class PlayedCheck:
         return len(self.scores)
 
     @property
-    def mean(self) -> float:
+    def score(self) -> float:
         return float(self.scores.mean())
 
     @property

@@ -206,7 +206,7 @@ class RunLog(Callback):
     def on_evaluation_end(self, arena: Arena, evaluation: Evaluation) -> None:
         row = self._generation_row or self._row()
         self._generation_row = None
-        row["eval_score"] = evaluation.mean
+        row["eval_score"] = evaluation.score
         self._write(row)
 
     def close(self) -> None:

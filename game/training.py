@@ -69,8 +69,12 @@ class ProgressBar(Callback):
     def on_evaluation_end(self, arena: Arena, evaluation: Evaluation) -> None:
         if self.bar.disable:
             return
-        scores = " ".join(f"{s:g}" for s in evaluation.scores)
         verdict = "solved" if evaluation.solved else "not yet"
+        if getattr(evaluation, "worst_counts", False) and not evaluation.solved:
+            worst = f"{evaluation.score:g} {arena.scene.spec.score_name}"
+            scores = f"{worst} at worst (stopped at the first below {evaluation.rule.threshold:g})"
+        else:
+            scores = " ".join(f"{s:g}" for s in evaluation.scores)
         self.bar.write(
             f"champion after {arena.progress_tag()} on fresh {arena.scene.spec.episode_name}s: "
             f"{scores} ({verdict})",

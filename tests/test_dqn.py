@@ -329,7 +329,7 @@ def test_a_dqn_saves_the_network_of_its_best_check(tmp_path):
         dqn.checked(mean)
     assert dqn.saved_check() == 500.0
     directory = save_brain(dqn, tmp_path / "brain")
-    assert json.loads((directory / "brain.json").read_text())["checked"]["mean"] == 500.0
+    assert json.loads((directory / "brain.json").read_text())["checked"]["score"] == 500.0
     loaded = load_brain(directory)
     assert torch.equal(loaded.online.params, networks[1])
     assert torch.equal(loaded.target.params, networks[1])
@@ -346,9 +346,9 @@ def test_training_reports_the_check_of_the_network_it_saves(tmp_path):
     result = train(arena, Budget(max_steps=6_000), tmp_path, progress=False)
     _, checks = arena.metrics.series["eval_score"].arrays()
     assert checks[-1] < checks.max()  # this seed has unlearned some by the end
-    assert result["eval_score"] == checks.max() == arena.brain.best_check["mean"]
+    assert result["eval_score"] == checks.max() == arena.brain.best_check["score"]
     saved = json.loads((Path(result["saved_to"]) / "brain.json").read_text())
-    assert saved["checked"]["mean"] == checks.max()
+    assert saved["checked"]["score"] == checks.max()
 
 
 def test_a_dqn_saved_on_a_maze_loads_with_the_compact_ring(tmp_path):

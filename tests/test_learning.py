@@ -81,3 +81,33 @@ def test_a_check_plays_in_short_slices_and_the_same_episodes_however_sliced():
         ticks += 1
         assert sliced.scene.tick == 16 * ticks
     assert np.array_equal(sliced.scores, whole.scores)
+
+
+def test_a_failed_check_stops_at_its_first_course_below_the_threshold():
+    """Flappy's birds pass the same pipes at the same tick, so the first course to end
+    has the fewest pipes: the check stops there with the verdict and the worst course
+    that playing every course to its end gives."""
+    run = arena(seed=1, population=100)
+    run.checks = False
+    run.run(Budget(max_generations=12))  # a champion that flies 8 to 66 pipes
+    early = Evaluation("flappy", run.brain.champion(), 8, FlappyScene.solve_rule)
+    early.finish()
+    whole = Evaluation("flappy", run.brain.champion(), 8, FlappyScene.solve_rule)
+    whole.worst_counts = False  # play every course to its end
+    whole.finish()
+    assert early.done and not early.solved and not whole.solved
+    assert np.count_nonzero(early.scene.alive) == 4  # four courses were still being flown
+    assert early.scene.tick < whole.scene.tick / 3
+    assert early.score == whole.scores.min() == 8
+    assert whole.score == whole.scores.mean()
+
+
+def test_a_check_without_a_failure_plays_every_course_to_its_end():
+    run = arena(seed=1, population=100)
+    run.checks = False
+    run.run(Budget(max_generations=12))
+    rule = type(FlappyScene.solve_rule)(episodes=5, threshold=1, every_episode=True)
+    check = Evaluation("flappy", run.brain.champion(), 8, rule)
+    check.finish()
+    assert check.solved and check.scene.all_done
+    assert check.score == check.scores.min() == 8

@@ -121,7 +121,7 @@ def greedy_mean(table: QTable, seed: int) -> float:
     """The greedy policy's mean over 100 fresh episodes (CartPole-v0's rule's count)."""
     evaluation = Evaluation("cartpole", table.champion(), seed, SolveRule(100, 195, False))
     evaluation.finish()
-    return evaluation.mean
+    return evaluation.score
 
 
 def test_the_defaults_learn_to_balance_195_steps_on_average_within_150_episodes():
@@ -175,7 +175,7 @@ def test_a_table_saves_as_it_was_at_its_best_check(tmp_path):
     assert brain.saved_check() == 300.0
     directory = save_brain(brain, tmp_path / "brain")
     loaded = load_brain(directory)
-    assert np.all(loaded.q == 1.0) and loaded.best_check["mean"] == 300.0
+    assert np.all(loaded.q == 1.0) and loaded.best_check["score"] == 300.0
     loaded.q[:] = 3.0
     loaded.checked(300.0)  # an equal check later wins: it has trained longer
     assert np.all(loaded.table_to_save() == 3.0)

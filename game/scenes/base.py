@@ -77,6 +77,11 @@ class Scene(ABC):
 
     spec: SceneSpec
     solve_rule: SolveRule
+    # True where the agents still playing always share one score and scores never fall
+    # (Flappy's birds pass the same pipes at the same tick, on any course). The first
+    # episode to end then has the lowest score of all, so a check under an every-episode
+    # rule knows its verdict and its worst episode at its first failure, and stops there.
+    scores_rise_together = False
 
     def __init__(self, n: int) -> None:
         if n < 1:
