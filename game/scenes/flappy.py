@@ -132,8 +132,15 @@ class FlappyScene(Scene):
         self.max_score = max_score  # episodes are truncated at this many pipes
         self.courses = courses
         self.course_of = np.arange(n) * courses // n  # which course each bird flies
-        self.y = np.full(n, BIRD_START_Y)
-        self.vy = np.zeros(n)
+        self._y = np.full(n, BIRD_START_Y)  # every bird's; see `y` and `_flying`
+        self._vy = np.zeros(n)
+        # The flying birds' (indices, y, vy, the `alive` array they were made for), kept
+        # by `step` from tick to tick: late in a generation a tick then gathers and
+        # scatters nothing. Their rows of _y and _vy are out of date until `_settle`;
+        # while every bird flies, y and vy *are* _y and _vy. None: _y and _vy hold all.
+        self._flying: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._no_ends = np.zeros(n, dtype=bool)  # the ticks' `terminated` when none end
+        self._no_ends.flags.writeable = False
         self.seed = 0
         self.tick = 0
         self.passed = 0  # pipes whose centre the birds have passed
@@ -147,6 +154,47 @@ class FlappyScene(Scene):
         self._bounds_of: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # gathered
         self._edges_of: np.ndarray | None = None  # the edges gathered for every bird
         self._next_pipe_at = (-1, 0)  # (tick, the next pipe then)
+
+    # -- the birds' heights and speeds ------------------------------------------------
+
+    @property
+    def y(self) -> np.ndarray:
+        """Every bird's centre height (the dead where they fell). The array is the
+        scene's own: a caller may change it in place (tests place birds so)."""
+        self._settle(keep=False)
+        return self._y
+
+    @y.setter
+    def y(self, value: np.ndarray) -> None:
+        self._settle(keep=False)
+        self._y = value
+
+    @property
+    def vy(self) -> np.ndarray:
+        """Every bird's vertical speed, in pixels a tick (down is positive)."""
+        self._settle(keep=False)
+        return self._vy
+
+    @vy.setter
+    def vy(self, value: np.ndarray) -> None:
+        self._settle(keep=False)
+        self._vy = value
+
+    def _settled(self) -> tuple[np.ndarray, np.ndarray]:
+        """(_y, _vy), up to date, to read."""
+        self._settle(keep=True)
+        return self._y, self._vy
+
+    def _settle(self, keep: bool) -> None:
+        """Write the flying birds' heights and speeds into _y and _vy; `keep` the compact
+        copy too if the caller only reads them, else forget it (they may be written)."""
+        flying = self._flying
+        if flying is None:
+            return
+        if flying[1] is not self._y:
+            self._y[flying[0]], self._vy[flying[0]] = flying[1], flying[2]
+        if not keep:
+            self._flying = None
 
     # -- the course ---------------------------------------------------------------
 
@@ -225,8 +273,9 @@ class FlappyScene(Scene):
         self._living = None
         self.tick = 0
         self.passed = 0
-        self.y.fill(BIRD_START_Y)
-        self.vy.fill(0.0)
+        self._flying = None
+        self._y.fill(BIRD_START_Y)
+        self._vy.fill(0.0)
         self.alive.fill(True)
         self.returns.fill(0.0)
         self.scores.fill(0)
@@ -238,21 +287,25 @@ class FlappyScene(Scene):
 
     def step(self, actions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         # Only the living move, and only they are computed: late in a generation a few
-        # birds of a thousand are alive, and the arrays below are theirs alone.
+        # birds of a thousand are alive, and the arrays below are theirs alone, kept
+        # from tick to tick (`_flying`) rather than gathered and scattered each time.
         live = self.alive
         flying = self.living()
         actions = np.asarray(actions)
         if len(actions) != len(flying):
             actions = actions[flying]  # one per bird: the flying birds' own
         everyone = len(flying) == self.n  # then the arrays are used whole, not gathered
-        vy = np.minimum((self.vy if everyone else self.vy[flying]) + _GRAVITY, _MAX_FALL_SPEED)
-        vy[actions == _FLAP] = FLAP_VELOCITY
-        y = (self.y if everyone else self.y[flying]) + vy
-        if everyone:
-            self.vy, self.y = vy, y
+        kept = self._flying
+        if kept is not None and kept[3] is live:
+            y, vy = kept[1], kept[2]
         else:
-            self.vy[flying] = vy  # the dead stay where they fell
-            self.y[flying] = y
+            self._settle(keep=False)
+            y, vy = (self._y, self._vy) if everyone else (self._y[flying], self._vy[flying])
+        vy = np.minimum(vy + _GRAVITY, _MAX_FALL_SPEED)
+        vy[actions == _FLAP] = FLAP_VELOCITY
+        y = y + vy
+        if everyone:
+            self._y, self._vy = y, vy
         self.tick += 1
 
         # A pipe counts once its centre is behind the birds' centre.
@@ -270,12 +323,16 @@ class FlappyScene(Scene):
             low, high = self._gap_bounds(index, flying)  # one course: [1], which broadcasts
         hit = (y < low) | (y > high)
         crashed = flying[hit]
-        terminated = np.zeros(self.n, dtype=bool)  # np.zeros: zeros_like costs 4 times more
         # The tick's pay times 1 or 0: the dead get 0.0, as np.where gives, in fewer us.
         rewards = live * np.array(ALIVE_REWARD + PIPE_REWARD * scored)
-        if len(crashed):  # most ticks nobody crashes: two calls saved
+        terminated = self._no_ends  # most ticks nobody crashes: no array to make
+        if len(crashed):
+            terminated = np.zeros(self.n, dtype=bool)  # zeros: zeros_like costs 4x more
             terminated[crashed] = True
             rewards[crashed] = DEATH_REWARD
+            if not everyone:  # the crashed stay where they fell
+                self._y[crashed], self._vy[crashed] = y[hit], vy[hit]
+            flying, y, vy = flying[~hit], y[~hit], vy[~hit]
         self.returns += rewards  # the dead add 0.0: their returns stay as they were
         self.steps += live
         survivors = live & ~terminated if len(crashed) else live
@@ -285,17 +342,24 @@ class FlappyScene(Scene):
             # Every living bird has passed every pipe so far: all reach the cap at once.
             truncated = survivors.copy()
             self.alive = np.zeros(self.n, dtype=bool)
-            self._living = flying[:0]
+            self._flying = (flying, y, vy, self.alive)
+            self._settle(keep=False)  # they stop where they are
+            flying = flying[:0]
         else:
-            truncated = np.zeros(self.n, dtype=bool)
+            truncated = self._no_ends
             self.alive = survivors
-            self._living = flying[~hit] if len(crashed) else flying
-        self._living_of = self.alive
+            self._flying = (flying, y, vy, survivors)
+        self._living, self._living_of = flying, self.alive
         return rewards, terminated, truncated
 
     def observe(self, agents: np.ndarray | None = None) -> np.ndarray:
         index = self._next_pipe()
-        y, vy = (self.y, self.vy) if agents is None else (self.y[agents], self.vy[agents])
+        kept = self._flying
+        if agents is not None and kept is not None and agents is kept[0]:
+            y, vy = kept[1], kept[2]  # the flying birds, as an arena asks: no gathering
+        else:
+            self._settle(keep=True)
+            y, vy = (self._y, self._vy) if agents is None else (self._y[agents], self._vy[agents])
         obs = np.empty((len(y), OBS_DIM), dtype=np.float32)
         # Heights map the playfield to -1 (ceiling) .. 1 (ground); offsets use the same scale.
         height = y * _HEIGHT_SCALE
@@ -324,12 +388,13 @@ class FlappyScene(Scene):
         return self._edges_of
 
     def snapshot(self) -> FlappySnapshot:
+        y, vy = self._settled()
         return FlappySnapshot(
             seed=self.seed,
             tick=self.tick,
             passed=self.passed,
-            y=self.y.copy(),
-            vy=self.vy.copy(),
+            y=y.copy(),
+            vy=vy.copy(),
             alive=self.alive.copy(),
             returns=self.returns.copy(),
             scores=self.scores.copy(),
@@ -352,7 +417,7 @@ class FlappyScene(Scene):
             self.course_of = snapshot.course_of[agents]
             self._edges_of = self._bounds_of = None  # gathered by the old course_of
         self.tick, self.passed = snapshot.tick, snapshot.passed
-        self.y, self.vy = snapshot.y[agents], snapshot.vy[agents]
+        self._flying, self._y, self._vy = None, snapshot.y[agents], snapshot.vy[agents]
         self.alive = snapshot.alive[agents]
         self.returns = snapshot.returns[agents]
         self.scores = snapshot.scores[agents]
@@ -363,7 +428,7 @@ class FlappyScene(Scene):
             self.seed = snapshot.seed
             self._gaps = np.empty((self.courses, 0))
         self.tick, self.passed = snapshot.tick, snapshot.passed
-        self.y, self.vy = snapshot.y.copy(), snapshot.vy.copy()
+        self._flying, self._y, self._vy = None, snapshot.y.copy(), snapshot.vy.copy()
         self.alive = snapshot.alive.copy()
         self.returns = snapshot.returns.copy()
         self.scores = snapshot.scores.copy()
