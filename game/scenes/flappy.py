@@ -121,6 +121,7 @@ class FlappyScene(Scene):
     order; each course is a pure function of the seed and its index."""
 
     spec = SPEC
+    tick = 0  # ticks since reset (here too for `steps`, set in Scene's __init__)
     # A champion must fly 100 pipes on each of 5 courses it never trained on.
     solve_rule = SolveRule(episodes=5, threshold=100, every_episode=True)
     scores_rise_together = True  # a check stops at its first course below 100 pipes
@@ -141,6 +142,11 @@ class FlappyScene(Scene):
         self._flying: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._no_ends = np.zeros(n, dtype=bool)  # the ticks' `terminated` when none end
         self._no_ends.flags.writeable = False
+        # (alive, pay, rewards) of the last tick nobody ended: the next such tick with the
+        # same birds flying and the same pay returns the same read-only rewards.
+        self._paid: tuple[np.ndarray, float, np.ndarray] | None = None
+        # `steps` of the flying birds are counted as of this tick; see `steps`.
+        self._steps_at = 0
         self.seed = 0
         self.tick = 0
         self.passed = 0  # pipes whose centre the birds have passed
@@ -179,6 +185,23 @@ class FlappyScene(Scene):
     def vy(self, value: np.ndarray) -> None:
         self._settle(keep=False)
         self._vy = value
+
+    @property
+    def steps(self) -> np.ndarray:
+        """Steps each bird has flown this episode. A flying bird's count goes up by one a
+        tick; `step` adds them up only when a bird stops or someone asks."""
+        self._count_steps()
+        return self._steps
+
+    @steps.setter
+    def steps(self, value: np.ndarray) -> None:
+        self._steps, self._steps_at = value, self.tick
+
+    def _count_steps(self, flying: np.ndarray | None = None) -> None:
+        """Add the ticks since they were last counted to the `flying` birds' steps."""
+        if self._steps_at != self.tick:
+            self._steps[self.living() if flying is None else flying] += self.tick - self._steps_at
+            self._steps_at = self.tick
 
     def _settled(self) -> tuple[np.ndarray, np.ndarray]:
         """(_y, _vy), up to date, to read."""
@@ -273,13 +296,14 @@ class FlappyScene(Scene):
         self._living = None
         self.tick = 0
         self.passed = 0
-        self._flying = None
+        self._flying = self._paid = None  # made for the birds of the last episode
         self._y.fill(BIRD_START_Y)
         self._vy.fill(0.0)
         self.alive.fill(True)
         self.returns.fill(0.0)
         self.scores.fill(0)
-        self.steps.fill(0)
+        self._steps.fill(0)
+        self._steps_at = 0
 
     # `step` also takes one action per flying bird (in `living()` order) rather than one
     # per bird: the few birds left late in a generation then cost no scatter and gather.
@@ -324,23 +348,31 @@ class FlappyScene(Scene):
         hit = (y < low) | (y > high)
         crashed = flying[hit]
         # The tick's pay times 1 or 0: the dead get 0.0, as np.where gives, in fewer us.
-        rewards = live * np.array(ALIVE_REWARD + PIPE_REWARD * scored)
+        pay, paid = ALIVE_REWARD + PIPE_REWARD * scored, self._paid
         terminated = self._no_ends  # most ticks nobody crashes: no array to make
         if len(crashed):
+            rewards = live * np.array(pay)
             terminated = np.zeros(self.n, dtype=bool)  # zeros: zeros_like costs 4x more
             terminated[crashed] = True
             rewards[crashed] = DEATH_REWARD
+            self._count_steps(flying)  # the crashed count no more after this tick
             if not everyone:  # the crashed stay where they fell
                 self._y[crashed], self._vy[crashed] = y[hit], vy[hit]
             flying, y, vy = flying[~hit], y[~hit], vy[~hit]
+        elif paid is not None and paid[0] is live and paid[1] == pay:
+            rewards = paid[2]
+        else:
+            rewards = live * np.array(pay)
+            rewards.flags.writeable = False
+            self._paid = (live, pay, rewards)
         self.returns += rewards  # the dead add 0.0: their returns stay as they were
-        self.steps += live
         survivors = live & ~terminated if len(crashed) else live
         if scored:
             self.scores[survivors] += scored
         if self.max_score is not None and self.passed >= self.max_score:
             # Every living bird has passed every pipe so far: all reach the cap at once.
             truncated = survivors.copy()
+            self._count_steps(flying)  # they count no more after this tick
             self.alive = np.zeros(self.n, dtype=bool)
             self._flying = (flying, y, vy, self.alive)
             self._settle(keep=False)  # they stop where they are
@@ -417,7 +449,8 @@ class FlappyScene(Scene):
             self.course_of = snapshot.course_of[agents]
             self._edges_of = self._bounds_of = None  # gathered by the old course_of
         self.tick, self.passed = snapshot.tick, snapshot.passed
-        self._flying, self._y, self._vy = None, snapshot.y[agents], snapshot.vy[agents]
+        self._flying, self._paid = None, None
+        self._y, self._vy = snapshot.y[agents], snapshot.vy[agents]
         self.alive = snapshot.alive[agents]
         self.returns = snapshot.returns[agents]
         self.scores = snapshot.scores[agents]
@@ -428,7 +461,8 @@ class FlappyScene(Scene):
             self.seed = snapshot.seed
             self._gaps = np.empty((self.courses, 0))
         self.tick, self.passed = snapshot.tick, snapshot.passed
-        self._flying, self._y, self._vy = None, snapshot.y.copy(), snapshot.vy.copy()
+        self._flying, self._paid = None, None
+        self._y, self._vy = snapshot.y.copy(), snapshot.vy.copy()
         self.alive = snapshot.alive.copy()
         self.returns = snapshot.returns.copy()
         self.scores = snapshot.scores.copy()
