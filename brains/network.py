@@ -68,10 +68,10 @@ def _forward(
     row p is a [1, in] matrix, times genome p's in one batched product, whose row p
     depends on nothing but genome p and observation p."""
     x = observations if shared else observations[:, None, :]
-    for i, (weights, bias) in enumerate(layers):
-        x = np.matmul(x, weights) + bias
-        if i < len(layers) - 1:
-            x = np.tanh(x)
+    *hidden, (weights, bias) = layers
+    for hidden_weights, hidden_bias in hidden:
+        x = np.tanh(np.matmul(x, hidden_weights) + hidden_bias)
+    x = np.matmul(x, weights) + bias
     return x if shared else x[:, 0, :]
 
 
