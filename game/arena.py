@@ -296,53 +296,52 @@ class EvolutionArena(Arena):
     def train_tick(self) -> None:
         if self._fitness is not None:  # the generation that ended last tick, reported
             self._report_generation()
-            return
+        else:
+            self._play(1)
+
+    def _play(self, ticks: float, steps: float = math.inf, episodes: float = math.inf) -> None:
+        """Play up to `ticks` ticks of the generation (starting one if none is under way),
+        stopping early when it ends or when env_steps or episodes reach `steps` or
+        `episodes`. The window plays one tick a call, a headless run a generation."""
         if self._policy is None:
             self._policy = self.brain.ask()
             self._subset = getattr(self._policy, "subset", None)
             self.scene.reset(self.next_course_seed)
             self._acting = None
-        scene = self.scene
-        living = scene.living()
-        _, terminated, truncated = scene.step(self._actions(living))
-        self.metrics.env_steps += len(living)
-        # No agent starts again within a generation: episodes ended if the living shrank.
-        if len(scene.living()) < len(living):
-            ended = terminated | truncated
-            self.metrics.episode_scores(scene.scores[ended])
-            for callback in self.callbacks:
-                callback.on_agents_done(self, np.flatnonzero(ended))
-            if scene.all_done:
-                self._end_generation()
+        scene, m, actions = self.scene, self.metrics, self._actions
+        while ticks > 0 and m.env_steps < steps and m.episodes < episodes:
+            ticks -= 1
+            living = scene.living()
+            _, terminated, truncated = scene.step(actions(living))
+            m.env_steps += len(living)
+            # No agent starts again within a generation: episodes ended if the living shrank.
+            if len(scene.living()) < len(living):
+                ended = terminated | truncated
+                m.episode_scores(scene.scores[ended])
+                for callback in self.callbacks:
+                    callback.on_agents_done(self, np.flatnonzero(ended))
+                if scene.all_done:
+                    self._end_generation()
+                    return
 
     def finished(self, budget: Budget) -> bool:
         return self._fitness is None and super().finished(budget)  # reported, then done
 
     def run(self, budget: Budget) -> None:
-        """Train headless until the budget is reached: the ticks of a generation in one
-        timed loop (a tick of a few birds costs about 20 us, and the per-tick bookkeeping
-        of `tick` and `finished` was a tenth of it), the same ticks as `tick` plays."""
-        while not self.finished(budget):
-            if self.evaluation is None and self._fitness is None:
-                self._fly(budget)
-            else:
-                self.tick()
-
-    def _fly(self, budget: Budget) -> None:
-        """Training ticks until the generation ends or a step or episode budget is
-        reached (the other limits change only between generations)."""
-        metrics, train_tick = self.metrics, self.train_tick
+        """Train headless until the budget is reached: a generation's ticks in one timed
+        loop (`_play`), without the bookkeeping that `tick` and `finished` do every tick
+        (a tenth of a tick of a few birds), the same ticks as `tick` plays."""
         steps = math.inf if budget.max_steps is None else budget.max_steps
         episodes = math.inf if budget.max_episodes is None else budget.max_episodes
-        start = time.perf_counter()
-        try:
-            train_tick()
-            while (
-                self._fitness is None and metrics.env_steps < steps and metrics.episodes < episodes
-            ):
-                train_tick()
-        finally:
-            metrics.busy += time.perf_counter() - start
+        while not self.finished(budget):
+            if self.evaluation is None and self._fitness is None:
+                start = time.perf_counter()
+                try:
+                    self._play(math.inf, steps, episodes)
+                finally:
+                    self.metrics.busy += time.perf_counter() - start
+            else:
+                self.tick()
 
     def _actions(self, living: np.ndarray) -> np.ndarray:
         """Every agent's action, computed for the living alone. Within a generation agents

@@ -61,11 +61,8 @@ _GAPS_PER_CHUNK = 256
 # the results are the same to the bit.
 _GRAVITY, _MAX_FALL_SPEED, _FLAP = np.array(GRAVITY), np.array(MAX_FALL_SPEED), np.array(FLAP)
 _OPEN_LOW, _OPEN_HIGH = np.array(BIRD_HALF_H), np.array(GROUND_Y - BIRD_HALF_H)
-_HEIGHT_SCALE, _ONE, _SPEED_SCALE = (
-    np.array(2.0 / GROUND_Y),
-    np.array(1.0),
-    np.array(1.0 / MAX_FALL_SPEED),
-)
+_HEIGHT_SCALE, _SPEED_SCALE = np.array(2.0 / GROUND_Y), np.array(1.0 / MAX_FALL_SPEED)
+_HEIGHT_SIGNS = np.array([-1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0])  # see `observe`
 
 
 SPEC = SceneSpec(
@@ -154,12 +151,12 @@ class FlappyScene(Scene):
         self._gaps = np.empty((courses, 0))
         self._living: np.ndarray | None = None
         self._living_of: np.ndarray | None = None  # the `alive` array they were found in
-        self._edges_key: tuple[int, int, int] | None = None  # (seed, courses, pipe) of:
-        self._edges = np.zeros((courses, 4))
+        self._rows_key: tuple[int, int, int] | None = None  # (seed, courses, pipe) of:
+        self._course_rows = np.zeros((courses, OBS_DIM))
         self._bounds_key: tuple[int, int, int] | None = None  # the same, of:
         self._bounds = (np.zeros(courses), np.zeros(courses))
         self._bounds_of: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # gathered
-        self._edges_of: np.ndarray | None = None  # the edges gathered for every bird
+        self._rows_of: np.ndarray | None = None  # the edges gathered for every bird
         self._next_pipe_at = (-1, 0)  # (tick, the next pipe then)
 
     # -- the birds' heights and speeds ------------------------------------------------
@@ -394,32 +391,40 @@ class FlappyScene(Scene):
         else:
             self._settle(keep=True)
             y, vy = (self._y, self._vy) if agents is None else (self._y[agents], self._vy[agents])
-        obs = np.empty((len(y), OBS_DIM), dtype=np.float32)
         # Heights map the playfield to -1 (ceiling) .. 1 (ground); offsets use the same scale.
-        height = y * _HEIGHT_SCALE
-        obs[:, 0] = height - _ONE
+        # A row is the values every bird on its course shares (-1, 0, the pipe ahead, the
+        # gaps' edges) minus the bird's height where it counts: -1 - (-h) is h - 1 and
+        # ahead - 0 is ahead, to the bit. Then its speed, and one rounding to float32.
+        rows = self._rows(index, agents)
+        obs = rows - (y * _HEIGHT_SCALE)[:, None] * _HEIGHT_SIGNS
         obs[:, 1] = vy * _SPEED_SCALE
-        obs[:, 2] = (self.pipe_x(index) - BIRD_X) / PIPE_SPACING
-        obs[:, 3:] = self._gap_edges(index, agents) - height[:, None]
-        return obs
+        return obs.astype(np.float32)
 
-    def _gap_edges(self, index: int, agents: np.ndarray | None) -> np.ndarray:
-        """The next two gaps' edges, scaled as heights are: [4] on one course, else
-        [birds, 4]. Made once per pipe, not once a tick: they change only when the birds
-        clear a pipe."""
+    def _rows(self, index: int, agents: np.ndarray | None) -> np.ndarray:
+        """What the observed birds' rows share (see `observe`): [7] on one course, else
+        [birds, 7]. The gaps' edges are made once a pipe, the pipe ahead once a tick."""
         key = (self.seed, self.courses, index)
-        if self._edges_key != key:
+        if self._rows_key != key:
             first, second = self.gap_tops(index), self.gap_tops(index + 1)
             edges = np.stack([first, first + GAP_SIZE, second, second + GAP_SIZE], axis=1)
-            self._edges, self._edges_key = edges * (2.0 / GROUND_Y), key  # [courses, 4]
-            self._edges_of = None
+            rows = np.zeros((self.courses, OBS_DIM))
+            rows[:, 0] = -1.0
+            rows[:, 3:] = edges * (2.0 / GROUND_Y)
+            self._course_rows, self._rows_key = rows, key  # [courses, 7]
+            self._rows_of = None
+        ahead = (self.pipe_x(index) - BIRD_X) / PIPE_SPACING
         if self.courses == 1:
-            return self._edges[0]
+            rows = self._course_rows[0]
+            rows[2] = ahead
+            return rows
         if agents is not None:
-            return self._edges[self.course_of[agents]]
-        if self._edges_of is None:  # every bird's, as a check observes: once a pipe
-            self._edges_of = self._edges[self.course_of]
-        return self._edges_of
+            rows = self._course_rows[self.course_of[agents]]
+        else:
+            if self._rows_of is None:  # every bird's, as a check observes: once a pipe
+                self._rows_of = self._course_rows[self.course_of]
+            rows = self._rows_of
+        rows[:, 2] = ahead
+        return rows
 
     def snapshot(self) -> FlappySnapshot:
         y, vy = self._settled()
@@ -449,7 +454,7 @@ class FlappyScene(Scene):
         if snapshot.course_of is not None:
             # Each lane flies its agent's course, whatever this scene's own split was.
             self.course_of = snapshot.course_of[agents]
-            self._edges_of = self._bounds_of = None  # gathered by the old course_of
+            self._rows_of = self._bounds_of = None  # gathered by the old course_of
         self.tick, self.passed = snapshot.tick, snapshot.passed
         self._flying, self._paid = None, None
         self._y, self._vy = snapshot.y[agents], snapshot.vy[agents]
