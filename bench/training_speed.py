@@ -121,7 +121,7 @@ def cells(name: str, result: dict) -> str:
         return f"{result['per_wall'] / 1e6:.2f} M/s wall, {result['per_cpu'] / 1e6:.2f} M/s CPU"
     if name.endswith("solve"):
         return (
-            f"median {result['median']:.1f} s wall, {result['cpu_median']:.1f} s CPU "
+            f"median {result['median']:.2f} s wall, {result['cpu_median']:.2f} s CPU "
             f"({result['solved']}/{result['runs']} solved)"
         )
     return (
