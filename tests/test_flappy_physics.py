@@ -226,3 +226,52 @@ def test_each_bird_of_several_courses_flies_as_it_would_alone_on_its_course():
             lane.step(chosen[bird : bird + 1])
             mine = (lane.y[0], lane.alive[0], lane.scores[0])
             assert mine == (y[bird], alive[bird], scores[bird])
+
+
+def fly_randomly(scene: FlappyScene, seed: int, read_every_tick: bool) -> list[tuple]:
+    """Random flaps (about one tick in eight) until every bird is down, the living acting
+    as an arena makes them; the whole state at a few ticks."""
+    rng = np.random.default_rng(seed)
+    states = []
+    while not scene.all_done:
+        living = scene.living()
+        scene.step((rng.random(len(living)) < 0.13).astype(np.int64))
+        if read_every_tick:
+            scene.observe()  # reads every bird, as a view drawing each frame does
+            scene.y  # noqa: B018 (the read hands the state back to the full arrays)
+        if scene.tick % 97 == 0 or scene.all_done:
+            states.append(
+                (scene.tick, scene.y.copy(), scene.vy.copy(), scene.steps.copy())
+                + (scene.returns.copy(), scene.scores.copy(), scene.alive.copy())
+            )
+    return states
+
+
+@pytest.mark.parametrize("courses", [1, 4])
+def test_the_flying_birds_kept_apart_read_as_if_every_bird_were_updated_each_tick(courses):
+    """`step` keeps the flying birds' heights and speeds apart from the arrays, and counts
+    their steps when asked: read every tick or only now and then, the same state."""
+    kept, read = FlappyScene(40, courses=courses), FlappyScene(40, courses=courses)
+    kept.reset(3)
+    read.reset(3)
+    for mine, theirs in zip(
+        fly_randomly(kept, 5, read_every_tick=False),
+        fly_randomly(read, 5, read_every_tick=True),
+        strict=True,
+    ):
+        for a, b in zip(mine, theirs, strict=True):
+            assert np.array_equal(a, b)
+
+
+def test_steps_count_every_tick_a_bird_flew():
+    scene = FlappyScene(30)
+    scene.reset(8)
+    counted = np.zeros(30, dtype=np.int64)
+    rng = np.random.default_rng(0)
+    while not scene.all_done:
+        counted += scene.alive
+        scene.step((rng.random(len(scene.living())) < 0.13).astype(np.int64))
+        if rng.random() < 0.1:
+            assert np.array_equal(scene.steps, counted)
+    assert np.array_equal(scene.steps, counted)
+    assert scene.steps.max() > 50

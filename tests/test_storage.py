@@ -10,7 +10,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from brains.base import BrainShape
+from brains.base import BrainShape, check_from_meta
 from brains.ga import GASettings, GeneticAlgorithm
 from brains.storage import BrainFileError, load_brain, save_brain, unique_directory
 
@@ -233,3 +233,16 @@ def test_symlinks_out_of_the_brain_are_refused_in_one_line(saved, tmp_path):
     (directory / "brain.json").symlink_to("/dev/zero")
     with pytest.raises(BrainFileError, match="not a brain directory"):
         load_brain(directory)
+
+
+def test_a_saved_check_is_read_as_score_and_older_files_mean_still_count():
+    assert check_from_meta({"checked": {"score": 37.0, "env_steps": 4000}}) == {
+        "score": 37.0,
+        "env_steps": 4000,
+    }
+    # brain.json files saved before a check's number could be its worst episode
+    assert check_from_meta({"checked": {"mean": 480.5, "episodes": 12}}) == {
+        "score": 480.5,
+        "episodes": 12,
+    }
+    assert check_from_meta({"checked": {"score": float("nan")}}) is None
