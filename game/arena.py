@@ -249,7 +249,7 @@ class Arena:
         return []
 
     def worst_of(self) -> str:
-        """ ", worst of 5" where a check reports its worst episode (Flappy), else ""."""
+        """What labels add where a check reports its worst episode (Flappy): ", worst of 5"."""
         worst = reports_worst(self.scene, self.rule)
         return f", worst of {self.rule.episodes}" if worst else ""
 

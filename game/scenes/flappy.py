@@ -18,6 +18,7 @@ batch.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -99,6 +100,25 @@ SPEC = SceneSpec(
 OBS_DIM = SPEC.obs_dim  # a property: read once, not every tick
 
 
+class _BirdArray:
+    """Every bird's `y` or `vy`: the scene's own array, brought up to date first (`step`
+    keeps the flying birds' apart, see FlappyScene._flying), which a caller may then
+    change in place (tests place birds so) or replace."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, scene: FlappyScene | None, owner: type | None = None) -> Any:
+        if scene is None:  # looked up on the class
+            return self
+        scene._settle(keep=False)
+        return getattr(scene, self.slot)
+
+    def __set__(self, scene: FlappyScene, value: np.ndarray) -> None:
+        scene._settle(keep=False)
+        setattr(scene, self.slot, value)
+
+
 @dataclass(frozen=True)
 class FlappySnapshot:
     seed: int
@@ -156,33 +176,13 @@ class FlappyScene(Scene):
         self._bounds_key: tuple[int, int, int] | None = None  # the same, of:
         self._bounds = (np.zeros(courses), np.zeros(courses))
         self._bounds_of: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # gathered
-        self._rows_of: np.ndarray | None = None  # the edges gathered for every bird
+        self._rows_of: np.ndarray | None = None  # the rows gathered for every bird
         self._next_pipe_at = (-1, 0)  # (tick, the next pipe then)
 
     # -- the birds' heights and speeds ------------------------------------------------
 
-    @property
-    def y(self) -> np.ndarray:
-        """Every bird's centre height (the dead where they fell). The array is the
-        scene's own: a caller may change it in place (tests place birds so)."""
-        self._settle(keep=False)
-        return self._y
-
-    @y.setter
-    def y(self, value: np.ndarray) -> None:
-        self._settle(keep=False)
-        self._y = value
-
-    @property
-    def vy(self) -> np.ndarray:
-        """Every bird's vertical speed, in pixels a tick (down is positive)."""
-        self._settle(keep=False)
-        return self._vy
-
-    @vy.setter
-    def vy(self, value: np.ndarray) -> None:
-        self._settle(keep=False)
-        self._vy = value
+    y = _BirdArray()  # every bird's centre height (the dead where they fell)
+    vy = _BirdArray()  # every bird's vertical speed, pixels a tick (down is positive)
 
     @property
     def steps(self) -> np.ndarray:
