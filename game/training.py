@@ -70,14 +70,15 @@ class ProgressBar(Callback):
         if self.bar.disable:
             return
         verdict = "solved" if evaluation.solved else "not yet"
+        word, unit = arena.scene.spec.episode_name, arena.scene.spec.score_name
         if getattr(evaluation, "worst_counts", False) and not evaluation.solved:
-            worst = f"{evaluation.score:g} {arena.scene.spec.score_name}"
-            scores = f"{worst} at worst (stopped at the first below {evaluation.rule.threshold:g})"
+            # The check stopped there: the other courses were not flown to their end.
+            below = f"{evaluation.rule.threshold:g}"
+            scores = f"a {word} ended at {evaluation.score:g} {unit}, below {below}"
         else:
             scores = " ".join(f"{s:g}" for s in evaluation.scores)
         self.bar.write(
-            f"champion after {arena.progress_tag()} on fresh {arena.scene.spec.episode_name}s: "
-            f"{scores} ({verdict})",
+            f"champion after {arena.progress_tag()} on fresh {word}s: {scores} ({verdict})",
             file=sys.stderr,  # stdout is kept for the one JSON line
         )
 
