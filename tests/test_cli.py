@@ -46,6 +46,19 @@ def test_train_prints_one_json_line_with_the_shared_keys(tmp_path):
     assert "gen" in result.stderr  # the progress bar
 
 
+def test_a_flappy_check_says_which_course_failed_and_logs_its_worst(tmp_path):
+    """A Flappy check stops at its first course below 100 pipes, the worst of its five:
+    train's line says so, and the run log's eval_score is that course's pipes."""
+    result = main_py("train", "--max-generations", "40", "--seed", "0", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    said = re.findall(r"champion after gen(\d+) on fresh courses: ([^\n\r]*)", result.stderr)
+    assert ("39", "a course ended at 0 pipes, below 100 (not yet)") in said
+    line = json.loads(result.stdout)
+    rows = (Path(line["saved_to"]) / "progress.csv").read_text().splitlines()
+    checks = [row.split(",")[-1] for row in rows[1:] if not row.endswith(",")]
+    assert checks[0] == "0" and float(checks[-1]) == line["eval_score"]
+
+
 @pytest.mark.parametrize("brain", ["hill-climb", "random-search", "ga"])
 def test_train_cartpole_until_solved(tmp_path, brain):
     result = main_py(
